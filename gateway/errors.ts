@@ -1,0 +1,52 @@
+/**
+ * Every error the gateway answers with or throws, in one place. Codes are stable: scripts and
+ * dashboards match on them. `docs/errors.md` lists the same codes; a test keeps the two in step.
+ */
+import createError from '@fastify/error'
+
+export const UpstreamUnreachableError = createError(
+  'GW_ERR_UPSTREAM_UNREACHABLE', 'upstream %s is unreachable; check that it is running and that routes.yaml points at it', 502)
+
+export const UpstreamTimeoutError = createError(
+  'GW_ERR_UPSTREAM_TIMEOUT', 'upstream %s did not answer within %d ms; raise upstreams.%s.timeouts or look at the upstream', 504)
+
+export const UpstreamResetError = createError(
+  'GW_ERR_UPSTREAM_RESET', 'upstream %s closed the connection before it finished answering', 502)
+
+export const UpstreamProtocolError = createError(
+  'GW_ERR_UPSTREAM_PROTOCOL', 'upstream %s sent a response that is not valid HTTP', 502)
+
+export const BodyTooLargeError = createError(
+  'GW_ERR_BODY_TOO_LARGE', 'request body is larger than the %d bytes this gateway accepts (limits.bodyBytes)', 413)
+
+export const ConfigInvalidError = createError(
+  'GW_ERR_CONFIG_INVALID', '%s', 500)
+
+export const ConfigReadError = createError(
+  'GW_ERR_CONFIG_READ', 'cannot read %s: %s', 500)
+
+export const AdminUnauthorizedError = createError(
+  'GW_ERR_ADMIN_UNAUTHORIZED', 'admin API needs "Authorization: Bearer <GATEWAY_ADMIN_TOKEN>"', 401)
+
+export const AdminForbiddenError = createError(
+  'GW_ERR_ADMIN_FORBIDDEN', 'no admin token is configured, so the admin API only answers loopback callers; set GATEWAY_ADMIN_TOKEN', 403)
+
+export const UnknownFeatureError = createError(
+  'GW_ERR_ADMIN_UNKNOWN_FEATURE', 'feature "%s" is not defined in routes.yaml', 404)
+
+export const AdminBadRequestError = createError(
+  'GW_ERR_ADMIN_BAD_REQUEST', '%s', 400)
+
+export const GATEWAY_ERROR_CODES = [
+  'GW_ERR_UPSTREAM_UNREACHABLE',
+  'GW_ERR_UPSTREAM_TIMEOUT',
+  'GW_ERR_UPSTREAM_RESET',
+  'GW_ERR_UPSTREAM_PROTOCOL',
+  'GW_ERR_BODY_TOO_LARGE',
+  'GW_ERR_CONFIG_INVALID',
+  'GW_ERR_CONFIG_READ',
+  'GW_ERR_ADMIN_UNAUTHORIZED',
+  'GW_ERR_ADMIN_FORBIDDEN',
+  'GW_ERR_ADMIN_UNKNOWN_FEATURE',
+  'GW_ERR_ADMIN_BAD_REQUEST'
+] as const
