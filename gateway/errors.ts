@@ -8,7 +8,7 @@ export const UpstreamUnreachableError = createError(
   'GW_ERR_UPSTREAM_UNREACHABLE', 'upstream %s is unreachable; check that it is running and that routes.yaml points at it', 502)
 
 export const UpstreamTimeoutError = createError(
-  'GW_ERR_UPSTREAM_TIMEOUT', 'upstream %s did not answer within %d ms; raise upstreams.%s.timeouts or look at the upstream', 504)
+  'GW_ERR_UPSTREAM_TIMEOUT', 'upstream %s did not answer within %d ms; look at the upstream, or raise its timeouts in routes.yaml', 504)
 
 export const UpstreamResetError = createError(
   'GW_ERR_UPSTREAM_RESET', 'upstream %s closed the connection before it finished answering', 502)

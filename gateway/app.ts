@@ -1,0 +1,83 @@
+/**
+ * buildGateway: a ready Fastify instance for the gateway, without listening (server.ts listens,
+ * tests call this directly). Plugins register in the order below, each depending on the last.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { createConfigHolder, type ConfigHolder, type ReloadResult } from './config/config-holder.js'
+import { loadRoutesFile } from './config/load-config.js'
+import type { GatewayConfig } from './config/types.js'
+import { watchFile } from './config/watch-file.js'
+import { createMemoryOverrideStore, type OverrideStore } from './flags/override-store.js'
+import healthPlugin from './health.js'
+import proxyPlugin from './proxy/proxy-plugin.js'
+import { createRequestIdGenerator } from './request-id.js'
+
+export interface GatewayOptions {
+  /** routes.yaml to load (and reload); or pass `config` directly. */
+  configFile?: string
+  config?: GatewayConfig
+  /** Watch configFile and reload on change. Default false (server.ts turns it on). */
+  watchConfig?: boolean
+  env?: NodeJS.ProcessEnv
+  /** A pino logger (server.ts makes one with redaction); default: silent. */
+  logger?: FastifyBaseLogger
+  overrides?: OverrideStore
+}
+
+export interface GatewayHandle {
+  holder: ConfigHolder
+  overrides: OverrideStore
+  /** Re-reads routes.yaml; the admin API, SIGHUP and the file watcher all call this. */
+  reload: () => Promise<ReloadResult>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gateway: GatewayHandle
+  }
+}
+
+export async function buildGateway (options: GatewayOptions): Promise<FastifyInstance> {
+  const config = options.config ?? await loadRoutesFile(requireFile(options.configFile))
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // No per-request info lines on the hot path; failures are logged by the error hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: createRequestIdGenerator(),
+    return503OnClosing: true
+  })
+  const overrides = options.overrides ?? createMemoryOverrideStore()
+  const holder = createConfigHolder({
+    config,
+    file: options.configFile,
+    overrides,
+    env: options.env ?? process.env,
+    log: app.log
+  })
+  app.decorate('gateway', { holder, overrides, reload: holder.reload })
+  app.addHook('onError', async (request, reply, err) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500
+    const fields = { err, url: request.url.split('?')[0], method: request.method, status }
+    if (status >= 500) request.log.error(fields, 'request failed')
+    else request.log.info(fields, 'request rejected')
+  })
+
+  if (options.watchConfig === true && options.configFile !== undefined) {
+    const stop = watchFile(options.configFile, () => { void holder.reload() })
+    app.addHook('onClose', async () => stop())
+  }
+  app.addHook('onClose', async () => {
+    await holder.close()
+    await overrides.close()
+  })
+
+  // Order: gateway-owned routes first, then the catch-all proxy that takes everything else.
+  await app.register(healthPlugin, { holder })
+  await app.register(proxyPlugin, { holder })
+  return app
+}
+
+function requireFile (file: string | undefined): string {
+  if (file === undefined) throw new TypeError('buildGateway needs configFile or config')
+  return file
+}

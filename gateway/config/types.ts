@@ -1,0 +1,96 @@
+/** The validated, defaulted and frozen shape of routes.yaml. schema.ts is the source of truth. */
+
+export type CompareMode = 'exact' | 'shape' | 'sse'
+
+export interface UpstreamTimeouts {
+  connectMs: number
+  /** Time to the response headers. */
+  headersMs: number
+  /** Longest silence while the body streams; SSE endpoints need this generous. */
+  bodyMs: number
+}
+
+export interface UpstreamConfig {
+  url: string
+  timeouts: UpstreamTimeouts
+  connections: number
+  /** Probed by the gateway's /health. */
+  healthPath: string
+  /** The upstream's own Prometheus endpoint, read by the report for memory figures. */
+  metricsUrl: string | null
+}
+
+export interface CompareConfig {
+  mode: CompareMode
+  ignorePaths: string[]
+  arrayOrderInsensitive: boolean
+  numericTolerance: number
+  whitespaceInsensitive: boolean
+  headers: string[]
+  /** Call legacy twice for idempotent requests and drop differences seen between the two. */
+  secondLegacyCall: boolean
+}
+
+export interface ShadowFeatureConfig {
+  /** Percent of legacy-served traffic mirrored to new: by session hash, or by request without a session. */
+  sample: number
+  /** `stateful` shadows session-changing requests against a session snapshot. */
+  mode: 'stateless' | 'stateful'
+}
+
+export interface FeatureConfig {
+  enabled: boolean
+  canary: number
+  fallback: boolean
+  shadow: ShadowFeatureConfig
+  compare: CompareConfig
+}
+
+export interface RouteConfig {
+  path: string
+  /** Upper-case; empty means every method. */
+  methods: string[]
+  feature: string
+  /** Non-idempotent methods of this route may be mirrored. */
+  shadowSafe: boolean
+}
+
+export interface SessionConfig {
+  cookie: string
+  signed: boolean
+  /** Name of the environment variable holding Flask's SECRET_KEY (for signed cookies). */
+  secretEnv: string
+}
+
+export interface LimitsConfig {
+  /** Largest request body the gateway forwards. */
+  bodyBytes: number
+  /** Request bodies up to this size are kept so a failed call to new can be replayed to legacy. */
+  replayBodyBytes: number
+  /** Responses slower than this log a warning. */
+  slowResponseMs: number
+}
+
+export interface ShadowBudgetConfig {
+  maxConcurrent: number
+  maxQueue: number
+  requestBodyBytes: number
+  responseBodyBytes: number
+  timeoutMs: number
+}
+
+export interface DiffStoreConfig {
+  maxRecordsPerRoute: number
+  ttlSeconds: number
+  keyPrefix: string
+}
+
+export interface GatewayConfig {
+  upstreams: { legacy: UpstreamConfig, new: UpstreamConfig }
+  session: SessionConfig
+  limits: LimitsConfig
+  shadow: ShadowBudgetConfig
+  diffStore: DiffStoreConfig
+  features: Record<string, FeatureConfig>
+  routes: RouteConfig[]
+}

@@ -1,0 +1,57 @@
+/**
+ * Header handling between client, gateway and upstream: hop-by-hop headers stop here
+ * (RFC 9110 section 7.6.1), X-Forwarded-* and the request id go on.
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade'
+])
+
+function connectionListed (value: string | string[] | undefined): Set<string> | null {
+  if (value === undefined) return null
+  const text = Array.isArray(value) ? value.join(',') : value
+  const names = new Set<string>()
+  for (const token of text.split(',')) {
+    const name = token.trim().toLowerCase()
+    if (name !== '' && name !== 'close' && name !== 'keep-alive') names.add(name)
+  }
+  return names.size === 0 ? null : names
+}
+
+export interface ForwardedInfo {
+  remoteAddress: string | undefined
+  protocol: 'http' | 'https'
+  requestId: string
+}
+
+/** Headers for the upstream request. The original Host is kept; the upstream sees what the user typed. */
+export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: ForwardedInfo): Record<string, string | string[]> {
+  const extra = connectionListed(incoming.connection)
+  const out: Record<string, string | string[]> = {}
+  for (const name in incoming) {
+    const value = incoming[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true) continue
+    out[name] = value
+  }
+  const prior = incoming['x-forwarded-for']
+  const client = info.remoteAddress ?? 'unknown'
+  out['x-forwarded-for'] = prior === undefined ? client : `${Array.isArray(prior) ? prior.join(', ') : prior}, ${client}`
+  out['x-forwarded-proto'] = info.protocol
+  if (incoming.host !== undefined && incoming['x-forwarded-host'] === undefined) out['x-forwarded-host'] = incoming.host
+  out['x-request-id'] = info.requestId
+  return out
+}
+
+/** Headers for the client response, without hop-by-hop ones. */
+export function clientResponseHeaders (upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const extra = connectionListed(upstream.connection)
+  const out: Record<string, string | string[]> = {}
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true) continue
+    out[name] = value
+  }
+  return out
+}

@@ -1,0 +1,41 @@
+/**
+ * Runs one gateway process: logger, listen, SIGHUP reloads routes.yaml, SIGTERM/SIGINT drain
+ * in-flight requests and exit. Everything else lives in buildGateway.
+ */
+import type { FastifyInstance } from 'fastify'
+import { buildGateway } from './app.js'
+import { createLogger } from './logger.js'
+
+export const DEFAULT_PORT = 8080
+export const DEFAULT_HOST = '127.0.0.1'
+
+export interface StartOptions {
+  configFile: string
+  port?: number
+  host?: string
+}
+
+export async function startGateway (options: StartOptions): Promise<FastifyInstance> {
+  const logger = createLogger()
+  const app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger })
+  const port = options.port ?? Number(process.env.PORT ?? DEFAULT_PORT)
+  const host = options.host ?? process.env.HOST ?? DEFAULT_HOST
+  await app.listen({ port, host })
+
+  const onHangup = (): void => { void app.gateway.reload() }
+  let closing = false
+  const onTerminate = (signal: NodeJS.Signals): void => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'draining in-flight requests, then exiting')
+    app.close().then(() => process.exit(0), (err: unknown) => {
+      app.log.error({ err }, 'shutdown failed')
+      process.exit(1)
+    })
+  }
+  process.on('SIGHUP', onHangup)
+  process.once('SIGTERM', onTerminate)
+  process.once('SIGINT', onTerminate)
+  app.addHook('onClose', async () => { process.off('SIGHUP', onHangup) })
+  return app
+}
