@@ -37,6 +37,12 @@ export const UnknownFeatureError = createError(
 export const AdminBadRequestError = createError(
   'GW_ERR_ADMIN_BAD_REQUEST', '%s', 400)
 
+export const OverridesUnavailableError = createError(
+  'GW_ERR_OVERRIDES_UNAVAILABLE', 'the override store (Redis) is unavailable, so the change was not made; the gateway keeps serving with the flags it last knew. Retry when Redis is back: %s', 503)
+
+export const AdminReloadRejectedError = createError(
+  'GW_ERR_ADMIN_RELOAD_REJECTED', 'routes.yaml was not reloaded because it has problems; the previous configuration stays in force. Fix the file and reload again', 422)
+
 export const GATEWAY_ERROR_CODES = [
   'GW_ERR_UPSTREAM_UNREACHABLE',
   'GW_ERR_UPSTREAM_TIMEOUT',
@@ -48,5 +54,7 @@ export const GATEWAY_ERROR_CODES = [
   'GW_ERR_ADMIN_UNAUTHORIZED',
   'GW_ERR_ADMIN_FORBIDDEN',
   'GW_ERR_ADMIN_UNKNOWN_FEATURE',
-  'GW_ERR_ADMIN_BAD_REQUEST'
+  'GW_ERR_ADMIN_BAD_REQUEST',
+  'GW_ERR_OVERRIDES_UNAVAILABLE',
+  'GW_ERR_ADMIN_RELOAD_REJECTED'
 ] as const
