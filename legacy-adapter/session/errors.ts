@@ -35,7 +35,7 @@ export const SessionEncodeError = createError(
 
 /** update() lost the race too many times in a row; the caller may retry later. */
 export const SessionConflictError = createError(
-  'LA_ERR_SESSION_CONFLICT', 'session %s changed under %d update attempts in a row; retry later', 409)
+  'LA_ERR_SESSION_CONFLICT', 'the session changed under %d update attempts in a row; retry later', 409)
 
 /** A store was configured wrongly (missing secret, bad prefix, no Redis). */
 export const SessionConfigError = createError(

@@ -1,0 +1,19 @@
+/**
+ * The Flask session interop layer: what the gateway, the legacy stand-in and the new services
+ * import. See each file for the exact Flask / Flask-Session / cachelib behaviour it matches.
+ */
+export type { SessionData, SessionStore, SessionCookieCodec } from './types.js'
+export * from './errors.js'
+export * from './flask-defaults.js'
+export { readCookie, MAX_COOKIE_HEADER_CHARS } from './read-cookie.js'
+export { createSessionCookieCodec, isPlausibleSessionId, FLASK_SESSION_SALT, MAX_SESSION_ID_CHARS, type SessionCookieCodecOptions } from './cookie-codec.js'
+export { PyFloat } from './py-float.js'
+export { readPickle, type PickleReadOptions } from './pickle-reader.js'
+export { writePickle, type PickleWriteOptions } from './pickle-writer.js'
+export {
+  createPickleCodec, createMsgpackCodec, createJsonCodec, pickleCodec, msgpackCodec, jsonCodec, valueCodecByName,
+  type ValueCodec, type ValueCodecName, type PickleCodecOptions
+} from './value-codec.js'
+export { mergeTopLevel, changedKeys } from './merge-top-level.js'
+export { createRedisSessionStore, type RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.js'
+export { createFileSystemSessionStore, cachelibFileName, type FileSystemSessionStore, type FileSystemSessionStoreOptions } from './filesystem-store.js'
