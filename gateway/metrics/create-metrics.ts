@@ -1,0 +1,86 @@
+/**
+ * Every gateway metric, from one factory with its own registry (STYLE point 9), so two gateways
+ * in one process (tests) never share counters and nothing leaks into prom-client's global one.
+ * Labels are route templates, features, upstream names and bounded codes: never raw paths or ids.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** Seconds; spans a fast cached answer to a slow LLM call. */
+export const REQUEST_DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+export type ServiceVersion = 'old' | 'new'
+
+export interface GatewayMetrics {
+  registry: Registry
+  requests: Counter<'endpoint' | 'method' | 'status'>
+  duration: Histogram<'endpoint' | 'service_version'>
+  activeSessions: Gauge
+  memory: Gauge
+  shadow: {
+    sent: Counter<'feature'>
+    /** reason: queue_full, body_too_large, ... (a small fixed set chosen by the shadow plugin). */
+    dropped: Counter<'feature' | 'reason'>
+    timedOut: Counter<'feature'>
+  }
+  /** One per difference found by a shadow comparison, by its kind (changed, missing, status, ...). */
+  diffs: Counter<'feature' | 'kind'>
+  /** One per compared shadow pair, by verdict (equal, different, too_large, error). */
+  comparisons: Counter<'feature' | 'verdict'>
+  fallbacks: Counter<'feature' | 'cause'>
+  upstreamErrors: Counter<'upstream' | 'code'>
+  /** result: ok | rejected. */
+  configReloads: Counter<'result'>
+}
+
+export interface MetricsOptions {
+  /** Node's own process metrics (process_resident_memory_bytes, event loop lag, ...). Default true. */
+  defaultMetrics?: boolean
+  /** Reads the distinct-session count at scrape time. */
+  activeSessions?: () => number
+}
+
+export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
+  const registry = new Registry()
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
+  const registers = [registry]
+  const readSessions = options.activeSessions ?? (() => 0)
+
+  return {
+    registry,
+    requests: new Counter({
+      name: 'app_requests_total',
+      help: 'Requests answered by the gateway, by route template (or "unmatched"), method and status.',
+      labelNames: ['endpoint', 'method', 'status'] as const,
+      registers
+    }),
+    duration: new Histogram({
+      name: 'app_request_duration_seconds',
+      help: 'Proxied request duration as the client saw it; service_version old = legacy (or fallback), new = new service.',
+      labelNames: ['endpoint', 'service_version'] as const,
+      buckets: REQUEST_DURATION_BUCKETS_SECONDS,
+      registers
+    }),
+    activeSessions: new Gauge({
+      name: 'app_active_sessions',
+      help: 'Distinct session cookies seen in the last few minutes (hashed, bounded per minute).',
+      registers,
+      collect () { this.set(readSessions()) }
+    }),
+    memory: new Gauge({
+      name: 'app_memory_usage_bytes',
+      help: 'Resident set size of the gateway process.',
+      registers,
+      collect () { this.set(process.memoryUsage.rss()) }
+    }),
+    shadow: {
+      sent: new Counter({ name: 'app_shadow_requests_sent_total', help: 'Shadow requests sent to the new service.', labelNames: ['feature'] as const, registers }),
+      dropped: new Counter({ name: 'app_shadow_requests_dropped_total', help: 'Shadow requests dropped by the shadow budget instead of slowing users.', labelNames: ['feature', 'reason'] as const, registers }),
+      timedOut: new Counter({ name: 'app_shadow_requests_timed_out_total', help: 'Shadow requests the new service did not answer in time.', labelNames: ['feature'] as const, registers })
+    },
+    diffs: new Counter({ name: 'app_diffs_total', help: 'Differences found between legacy and new responses, by kind.', labelNames: ['feature', 'kind'] as const, registers }),
+    comparisons: new Counter({ name: 'app_shadow_comparisons_total', help: 'Compared shadow pairs, by verdict.', labelNames: ['feature', 'verdict'] as const, registers }),
+    fallbacks: new Counter({ name: 'app_fallbacks_total', help: 'Requests the new service failed and legacy served instead.', labelNames: ['feature', 'cause'] as const, registers }),
+    upstreamErrors: new Counter({ name: 'app_upstream_errors_total', help: 'Failed upstream calls, by upstream and error code.', labelNames: ['upstream', 'code'] as const, registers }),
+    configReloads: new Counter({ name: 'app_config_reloads_total', help: 'routes.yaml reloads, by result (ok or rejected).', labelNames: ['result'] as const, registers })
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * GET /metrics, and the hooks that feed it: one onResponse hook (O(1): a Map-free label pick, a
+ * counter, a histogram, a Set add) and listeners on the proxy's fallback and upstream-error
+ * events. Registered after the proxy plugin, whose events it listens to.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { firstCookieValue } from '../routing/session-id.js'
+import { createActiveSessions, DEFAULT_ACTIVE_SESSION_WINDOW_MINUTES } from './active-sessions.js'
+import { createMetrics, type GatewayMetrics } from './create-metrics.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: GatewayMetrics
+  }
+}
+
+export interface MetricsPluginOptions {
+  /** Built here when absent; pass one to share it with code created before the plugin. */
+  metrics?: GatewayMetrics
+  activeSessionWindowMinutes?: number
+  /** Default true: Node's process metrics next to the app's. */
+  defaultMetrics?: boolean
+}
+
+export const UNMATCHED_ENDPOINT = 'unmatched'
+
+/** The endpoint label: the routes.yaml template, the gateway's own route, or "unmatched". */
+export function endpointLabel (request: FastifyRequest): string {
+  const exchange = request.proxy
+  if (exchange !== null) return exchange.decision.route?.template ?? UNMATCHED_ENDPOINT
+  return request.routeOptions.url ?? UNMATCHED_ENDPOINT
+}
+
+async function metricsPlugin (app: FastifyInstance, options: MetricsPluginOptions): Promise<void> {
+  const sessions = createActiveSessions(options.activeSessionWindowMinutes ?? DEFAULT_ACTIVE_SESSION_WINDOW_MINUTES)
+  const metrics = options.metrics ?? createMetrics({
+    defaultMetrics: options.defaultMetrics,
+    activeSessions: () => sessions.count()
+  })
+  app.decorate('metrics', metrics)
+
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const endpoint = endpointLabel(request)
+    metrics.requests.inc({ endpoint, method: request.method, status: reply.statusCode })
+    const exchange = request.proxy
+    if (exchange !== null) {
+      metrics.duration.observe(
+        { endpoint, service_version: exchange.servedBy === 'new' ? 'new' : 'old' },
+        reply.elapsedTime / 1000
+      )
+      const cookie = firstCookieValue(request.headers.cookie, exchange.snapshot.config.session.cookie)
+      if (cookie !== undefined && cookie !== '') sessions.see(cookie)
+    }
+    done()
+  })
+
+  app.proxyEvents.onFallback.push((request, cause) => {
+    metrics.fallbacks.inc({ feature: request.proxy?.decision.route?.feature ?? UNMATCHED_ENDPOINT, cause })
+  })
+  app.proxyEvents.onUpstreamError.push((_request, upstream, code) => {
+    metrics.upstreamErrors.inc({ upstream, code })
+  })
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics()
+    return reply.type(metrics.registry.contentType).send(text)
+  })
+}
+
+export default fp(metricsPlugin, { name: 'metrics', fastify: '5.x', dependencies: ['proxy'] })
