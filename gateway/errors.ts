@@ -43,18 +43,5 @@ export const OverridesUnavailableError = createError(
 export const AdminReloadRejectedError = createError(
   'GW_ERR_ADMIN_RELOAD_REJECTED', 'routes.yaml was not reloaded because it has problems; the previous configuration stays in force. Fix the file and reload again', 422)
 
-export const GATEWAY_ERROR_CODES = [
-  'GW_ERR_UPSTREAM_UNREACHABLE',
-  'GW_ERR_UPSTREAM_TIMEOUT',
-  'GW_ERR_UPSTREAM_RESET',
-  'GW_ERR_UPSTREAM_PROTOCOL',
-  'GW_ERR_BODY_TOO_LARGE',
-  'GW_ERR_CONFIG_INVALID',
-  'GW_ERR_CONFIG_READ',
-  'GW_ERR_ADMIN_UNAUTHORIZED',
-  'GW_ERR_ADMIN_FORBIDDEN',
-  'GW_ERR_ADMIN_UNKNOWN_FEATURE',
-  'GW_ERR_ADMIN_BAD_REQUEST',
-  'GW_ERR_OVERRIDES_UNAVAILABLE',
-  'GW_ERR_ADMIN_RELOAD_REJECTED'
-] as const
+export const AdminNotFoundError = createError(
+  'GW_ERR_ADMIN_NOT_FOUND', 'no admin endpoint %s %s; see docs/admin-api.md', 404)
