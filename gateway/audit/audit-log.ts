@@ -1,0 +1,56 @@
+/**
+ * The audit trail of admin changes: who changed what, from what, to what, when. Newest first,
+ * capped. The in-memory log serves the embedded default; redis-audit-log.ts is shared by every
+ * replica.
+ */
+export const DEFAULT_AUDIT_MAX_ENTRIES = 1000
+
+export interface AuditCaller {
+  /** First 8 hex digits of sha256(token); null when no token is configured (loopback caller). */
+  tokenId: string | null
+  remoteAddress: string
+}
+
+export type AuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload'
+
+export interface AuditEntry {
+  /** ISO 8601 */
+  at: string
+  who: AuditCaller
+  action: AuditAction
+  feature: string | null
+  before: unknown
+  after: unknown
+  requestId?: string
+}
+
+export interface AuditQuery {
+  limit?: number
+  feature?: string
+}
+
+export interface AuditLog {
+  record (entry: AuditEntry): Promise<void>
+  /** Newest first. */
+  list (query?: AuditQuery): Promise<AuditEntry[]>
+  close (): Promise<void>
+}
+
+export function createMemoryAuditLog (maxEntries = DEFAULT_AUDIT_MAX_ENTRIES): AuditLog {
+  const entries: AuditEntry[] = []
+  return {
+    async record (entry) {
+      entries.unshift(entry)
+      if (entries.length > maxEntries) entries.length = maxEntries
+    },
+    async list (query = {}) {
+      return filterEntries(entries, query)
+    },
+    async close () {}
+  }
+}
+
+export function filterEntries (entries: AuditEntry[], { limit = 100, feature }: AuditQuery): AuditEntry[] {
+  const matching = feature === undefined ? entries : entries.filter((entry) => entry.feature === feature)
+  return matching.slice(0, limit)
+}
