@@ -24,10 +24,22 @@ const MIDDLES = [
 ]
 const CLOSINGS = ['どう思いますか？', 'また教えてください。', '一緒に頑張りましょう。', 'よろしくお願いします。']
 
+const GOOD_POINTS = ['相手の話を最後まで聞けていました。', '要点を簡潔に伝えられていました。', '前向きな言葉選びができていました。']
+const IMPROVEMENTS = ['結論を先に伝えるとさらに伝わりやすくなります。', '相手の意見を一度要約して確認してみましょう。', '具体的な期限や数字を添えてみましょう。']
+/** Only short user lines are quoted back; long ones are instructions or transcripts. */
+const MAX_QUOTED_CHARS = 40
+
 export function offlineReply (request: Pick<LlmRequest, 'model' | 'messages'>): string {
   const digest = createHash('sha256').update(JSON.stringify([request.model, request.messages])).digest()
   const last = [...request.messages].reverse().find((m) => m.role === 'user')?.content ?? ''
-  const topic = last.replace(/\s+/g, ' ').slice(0, 20)
+  if (request.messages.length === 1 && last.includes('評価')) {
+    return [
+      '## 総合評価', OPENINGS[digest[0] % OPENINGS.length] + MIDDLES[digest[1] % MIDDLES.length], '',
+      '### 良かった点', `- ${GOOD_POINTS[digest[2] % GOOD_POINTS.length]}`, '',
+      '### 改善点', `- ${IMPROVEMENTS[digest[3] % IMPROVEMENTS.length]}`
+    ].join('\n')
+  }
+  const topic = last.includes('\n') || Array.from(last).length > MAX_QUOTED_CHARS ? '' : Array.from(last.replace(/\s+/g, ' ')).slice(0, 20).join('')
   return [
     OPENINGS[digest[0] % OPENINGS.length],
     topic === '' ? '' : `「${topic}」ですね。`,

@@ -1,0 +1,22 @@
+/**
+ * Conversation memory cap. The legacy app never trims its histories (they grow until cleared);
+ * the new services keep the newest `cap` entries of each history when they write a session.
+ */
+import type { SessionData } from '../../legacy-adapter/session/types.js'
+
+export const DEFAULT_HISTORY_CAP = 100
+
+function trim (value: unknown, cap: number): unknown {
+  return Array.isArray(value) && value.length > cap ? value.slice(value.length - cap) : value
+}
+
+export function capHistories (data: SessionData, cap: number): SessionData {
+  const capped: SessionData = { ...data }
+  if ('chat_history' in capped) capped.chat_history = trim(capped.chat_history, cap)
+  if ('watch_history' in capped) capped.watch_history = trim(capped.watch_history, cap)
+  const scenarios = capped.scenario_history
+  if (scenarios != null && typeof scenarios === 'object' && !Array.isArray(scenarios)) {
+    capped.scenario_history = Object.fromEntries(Object.entries(scenarios).map(([id, list]) => [id, trim(list, cap)]))
+  }
+  return capped
+}

@@ -1,0 +1,115 @@
+/**
+ * The session service: the `session` cookie names a Flask-Session id; the dict lives in the
+ * shared store, so the legacy app and the new services read and write the very same sessions.
+ * Loaded on request, written before the response when a route changed it. Shadow copies
+ * (X-Shadow-Request: 1) read the real session and never write it.
+ */
+import { randomUUID } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { readCookie } from '../../legacy-adapter/session/read-cookie.js'
+import type { SessionCookieCodec, SessionData, SessionStore } from '../../legacy-adapter/session/types.js'
+import { capHistories } from './history-cap.js'
+import { sessionSetCookie, type SessionCookieOptions } from './session-cookie.js'
+
+export const SHADOW_HEADER = 'x-shadow-request'
+
+export class RequestSession {
+  /** True when a route changed `data`; the hook then writes the whole dict back. */
+  modified = false
+  /** The route writes (or not) by itself, e.g. after an SSE stream ends. */
+  deferred = false
+
+  constructor (
+    readonly sid: string,
+    public data: SessionData,
+    readonly isNew: boolean,
+    readonly readOnly: boolean
+  ) {}
+
+  get<T = unknown> (key: string): T | undefined {
+    return this.data[key] as T | undefined
+  }
+
+  set (key: string, value: unknown): void {
+    this.data[key] = value
+    this.modified = true
+  }
+
+  delete (key: string): void {
+    if (key in this.data) {
+      delete this.data[key]
+      this.modified = true
+    }
+  }
+}
+
+export interface SessionPluginOptions {
+  store: SessionStore
+  codec: SessionCookieCodec
+  cookie: SessionCookieOptions
+  historyCap: number
+  /** Close the store with the app (true when the app created it). */
+  closeStore: boolean
+}
+
+export interface SessionService {
+  /** Read-modify-write of the stored dict, with the history cap; a no-op for shadow requests. */
+  update (session: RequestSession, change: (current: SessionData) => SessionData): Promise<void>
+  /** The Set-Cookie value this response should carry, if any (for routes that write raw). */
+  setCookieFor (session: RequestSession): string | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: RequestSession
+  }
+  interface FastifyInstance {
+    sessions: SessionService
+  }
+}
+
+async function sessionPlugin (app: FastifyInstance, options: SessionPluginOptions): Promise<void> {
+  const { store, codec, cookie, historyCap } = options
+
+  app.decorateRequest('session', null as unknown as RequestSession)
+  app.decorate('sessions', {
+    async update (session, change) {
+      if (session.readOnly) return
+      session.data = await store.update(session.sid, (current) => capHistories(change(current), historyCap))
+    },
+    setCookieFor
+  } satisfies SessionService)
+
+  // Flask-Session refreshes a permanent cookie on every response; others only when changed.
+  function setCookieFor (session: RequestSession): string | undefined {
+    if (!cookie.permanent && !(session.modified && Object.keys(session.data).length > 0)) return undefined
+    return sessionSetCookie(codec.serialize(session.sid), cookie)
+  }
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const readOnly = request.headers[SHADOW_HEADER] === '1'
+    const sid = codec.parse(readCookie(request.headers.cookie, cookie.name))
+    const stored = sid == null ? null : await store.load(sid)
+    // A cookie naming an unknown id keeps that id, as Flask-Session does.
+    const data: SessionData = stored ?? (cookie.permanent ? { _permanent: true } : {})
+    request.session = new RequestSession(sid ?? randomUUID(), data, sid == null, readOnly)
+  })
+
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+    const session = request.session
+    if (session == null) return
+    const setCookie = setCookieFor(session)
+    if (setCookie != null) reply.header('set-cookie', setCookie)
+    if (!session.modified || session.deferred || session.readOnly) return
+    await store.save(session.sid, capHistories(session.data, historyCap))
+  })
+
+  if (options.closeStore) {
+    app.addHook('onClose', async () => {
+      await store.close()
+    })
+  }
+}
+
+export default fp(sessionPlugin, { name: 'ns-session', fastify: '5.x' })
