@@ -8,9 +8,14 @@ import { loadRoutesFile } from './config/load-config.js'
 import type { GatewayConfig } from './config/types.js'
 import { watchFile } from './config/watch-file.js'
 import { createMemoryOverrideStore, type OverrideStore } from './flags/override-store.js'
+import { createMemoryDiffStore } from './diff-store/memory-diff-store.js'
+import type { DiffStore } from './diff-store/types.js'
 import healthPlugin from './health.js'
+import metricsPlugin from './metrics/metrics-plugin.js'
 import proxyPlugin from './proxy/proxy-plugin.js'
 import { createRequestIdGenerator } from './request-id.js'
+import { connectShadowMetrics } from './shadow/shadow-metrics.js'
+import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 
 export interface GatewayOptions {
   /** routes.yaml to load (and reload); or pass `config` directly. */
@@ -22,11 +27,15 @@ export interface GatewayOptions {
   /** A pino logger (server.ts makes one with redaction); default: silent. */
   logger?: FastifyBaseLogger
   overrides?: OverrideStore
+  /** Where shadow comparisons are recorded; default in memory. buildGateway closes it. */
+  diffStore?: DiffStore
 }
 
 export interface GatewayHandle {
   holder: ConfigHolder
   overrides: OverrideStore
+  diffStore: DiffStore
+  shadow: ShadowRunner
   /** Re-reads routes.yaml; the admin API, SIGHUP and the file watcher all call this. */
   reload: () => Promise<ReloadResult>
 }
@@ -54,7 +63,9 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     env: options.env ?? process.env,
     log: app.log
   })
-  app.decorate('gateway', { holder, overrides, reload: holder.reload })
+  const diffStore = options.diffStore ?? createMemoryDiffStore({ maxRecordsPerRoute: config.diffStore.maxRecordsPerRoute })
+  const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow })
+  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload: holder.reload })
   app.addHook('onError', async (request, reply, err) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500
     const fields = { err, url: request.url.split('?')[0], method: request.method, status }
@@ -67,13 +78,18 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => stop())
   }
   app.addHook('onClose', async () => {
+    await shadow.idle()
     await holder.close()
     await overrides.close()
+    await diffStore.close()
   })
 
-  // Order: gateway-owned routes first, then the catch-all proxy that takes everything else.
+  // Order: gateway-owned routes, the catch-all proxy that takes everything else, then metrics,
+  // which listens to the proxy's and the shadow runner's events.
   await app.register(healthPlugin, { holder })
-  await app.register(proxyPlugin, { holder })
+  await app.register(proxyPlugin, { holder, shadow })
+  await app.register(metricsPlugin)
+  connectShadowMetrics(shadow, app.metrics)
   return app
 }
 

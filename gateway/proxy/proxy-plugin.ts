@@ -13,6 +13,9 @@ import { forward, type ForwardRequest } from './forward.js'
 import { ByteLimit, declaredLength, hasRequestBody, readUpTo } from './request-body.js'
 import { errorCode } from './upstream-errors.js'
 import type { Dispatcher } from 'undici'
+import { teeForCapture } from '../shadow/capture.js'
+import { planShadow } from '../shadow/shadow-plan.js'
+import type { ShadowRun, ShadowRunner } from '../shadow/shadow-runner.js'
 
 export type ServedBy = 'legacy' | 'new' | 'legacy-fallback'
 
@@ -45,9 +48,11 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 export interface ProxyPluginOptions {
   holder: ConfigHolder
+  /** Mirrors sampled legacy traffic to new; absent: no shadow traffic. */
+  shadow?: ShadowRunner
 }
 
-async function proxyPlugin (app: FastifyInstance, { holder }: ProxyPluginOptions): Promise<void> {
+async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPluginOptions): Promise<void> {
   const events: ProxyEvents = { onFallback: [], onUpstreamError: [] }
   app.decorate('proxyEvents', events)
   app.decorateRequest('proxy', null)
@@ -99,16 +104,23 @@ async function proxyPlugin (app: FastifyInstance, { holder }: ProxyPluginOptions
     }
 
     const fallbackWanted = decision.target === 'new' && decision.route?.featureConfig.fallback === true
+    let shadowTarget = shadow === undefined ? null : planShadow(request, exchange)
     let body: ForwardRequest['body'] = null
     let replayable = true
     if (hasRequestBody(raw)) {
       const limited = raw.pipe(new ByteLimit(limit))
       // Pipe does not forward errors; a client that drops mid-upload must end the upstream body too.
       raw.once('error', (err) => limited.destroy(err))
-      if (fallbackWanted && config.limits.replayBodyBytes > 0) {
-        const read = await readUpTo(limited, config.limits.replayBodyBytes)
-        replayable = read.complete
+      // Only the copies for replay and shadow are buffered, each within its cap.
+      const cap = Math.max(fallbackWanted ? config.limits.replayBodyBytes : 0, shadowTarget === null ? 0 : config.shadow.requestBodyBytes)
+      if (cap > 0) {
+        const read = await readUpTo(limited, cap)
+        replayable = read.complete && read.prefix.length <= config.limits.replayBodyBytes
         body = read.complete ? read.prefix : read.stream()
+        if (shadowTarget !== null && (!read.complete || read.prefix.length > config.shadow.requestBodyBytes)) {
+          shadow?.drop(shadowTarget, 'body_too_large')
+          shadowTarget = null
+        }
       } else {
         replayable = false
         body = limited
@@ -123,15 +135,19 @@ async function proxyPlugin (app: FastifyInstance, { holder }: ProxyPluginOptions
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
 
     const abort = new AbortController()
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort() })
+    // A client that goes away cancels the upstream call, unless a shadow still needs legacy's answer.
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished && shadowTarget === null) abort.abort() })
     const call: ForwardRequest = { method: request.method, path: url, headers, body, signal: abort.signal }
     const canFallback = fallbackWanted && replayable
 
     let response: Dispatcher.ResponseData
     const primary = upstreams[decision.target]
+    const startedAt = performance.now()
+    const shadowRun: ShadowRun | null = shadowTarget === null || shadow === undefined ? null : shadow.start(shadowTarget, call)
     try {
       response = await forward(primary, call)
     } catch (err) {
+      shadowRun?.abandon()
       reportError(request, primary.name, err)
       if (!canFallback || err instanceof BodyTooLargeError || abort.signal.aborted) throw err
       response = await fallBack(request, reply, exchange, call, (err as { code: string }).code)
@@ -140,6 +156,15 @@ async function proxyPlugin (app: FastifyInstance, { holder }: ProxyPluginOptions
     if (canFallback && response.statusCode >= 500) {
       await response.body.dump()
       response = await fallBack(request, reply, exchange, call, `HTTP_${response.statusCode}`)
+    }
+    if (shadowRun !== null) {
+      // The user's body streams on; a capped copy is kept for the comparison, read to the end
+      // even if the user goes away.
+      const { client, captured } = teeForCapture(response.body, config.shadow.responseBodyBytes)
+      shadowRun.primary({ status: response.statusCode, headers: response.headers, captured, startedAt })
+      reply.code(response.statusCode)
+      reply.headers(clientResponseHeaders(response.headers))
+      return reply.send(client)
     }
     return send(reply, response)
   }

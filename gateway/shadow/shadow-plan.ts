@@ -1,0 +1,32 @@
+/**
+ * Whether this request is mirrored (DESIGN section 3, step 5): legacy serves it, its feature
+ * samples it, and its method may be mirrored on this route.
+ */
+import type { FastifyRequest } from 'fastify'
+import type { ProxyExchange } from '../proxy/proxy-plugin.js'
+import { inShadowSample, methodMayShadow } from './shadow-sample.js'
+import type { ShadowTarget } from './shadow-runner.js'
+
+export function planShadow (request: FastifyRequest, exchange: ProxyExchange): ShadowTarget | null {
+  const { decision, snapshot } = exchange
+  const route = decision.route
+  if (decision.target !== 'legacy' || route === undefined) return null
+  const feature = route.featureConfig
+  if (feature.shadow.sample <= 0 || !methodMayShadow(route, request.method)) return null
+  const sessionId = decision.sessionId !== undefined
+    ? decision.sessionId
+    : snapshot.decideContext.readSessionId(request.headers.cookie)
+  if (!inShadowSample(feature.shadow.sample, sessionId)) return null
+  return {
+    feature: route.feature,
+    route: route.template,
+    method: request.method,
+    url: request.url,
+    requestId: request.id,
+    sessionId,
+    compare: feature.compare,
+    budget: snapshot.config.shadow,
+    candidate: snapshot.upstreams.new,
+    legacy: snapshot.upstreams.legacy
+  }
+}
