@@ -147,12 +147,15 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
     const after = message.after === null ? undefined : parseOverride(JSON.stringify(message.after))
     apply(message.feature, after, message.version)
   })
-  let subscribedOnce = false
-  subscriber.on('ready', () => {
-    // The first load is ready()'s; later ones catch up on what was missed while disconnected.
-    if (subscribedOnce) resyncLogged('reconnected')
-    subscribedOnce = true
-  })
+  // The first load is ready()'s; after a reconnect of either connection, catch up on what was
+  // missed while away (whichever comes back last finds both up).
+  for (const connection of [client, subscriber]) {
+    let connectedOnce = connection.status === 'ready'
+    connection.on('ready', () => {
+      if (connectedOnce && !closed) resyncLogged('reconnected')
+      connectedOnce = true
+    })
+  }
   for (const connection of [client, subscriber]) {
     connection.on('error', (err: Error) => { if (!closed) log.warn({ err: { message: err.message } }, 'override store Redis connection error') })
   }
@@ -162,8 +165,9 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
   timer?.unref()
 
   const start = async (): Promise<void> => {
-    if (ownsClient || client.status === 'wait') await client.connect()
-    await subscriber.connect()
+    for (const connection of [client, subscriber]) {
+      if (connection.status === 'wait' || connection.status === 'end') await connection.connect()
+    }
     await subscriber.subscribe(channel)
     // After subscribing, so a change between the read and the subscription is not lost.
     await resync()
@@ -174,7 +178,10 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
     get: (feature) => overrides.get(feature),
     all: () => snapshot,
     async ready (timeoutMs = READY_TIMEOUT_MS) {
-      loaded ??= start()
+      loaded ??= start().catch((err: unknown) => {
+        loaded = undefined // a later ready() tries again
+        throw err instanceof OverridesUnavailableError ? err : new OverridesUnavailableError((err as Error).message, { cause: err })
+      })
       let timeout: NodeJS.Timeout | undefined
       try {
         await Promise.race([loaded, new Promise<never>((_resolve, reject) => {
