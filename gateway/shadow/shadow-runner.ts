@@ -65,6 +65,7 @@ export interface ShadowRun {
 
 export interface ShadowRunner {
   events: ShadowEvents
+  budget: Pick<ShadowBudget, 'active' | 'queued'>
   /** Starts a shadow; null when the budget is full (already counted). */
   start: (target: ShadowTarget, call: ForwardRequest) => ShadowRun | null
   /** Counts a shadow that was planned but could not be sent. */
@@ -161,5 +162,5 @@ export function createShadowRunner (options: { store: DiffStore, log: FastifyBas
   }
 
   log.debug({ budget: options.budget }, 'shadow runner ready')
-  return { events, start, drop, idle: budget.idle }
+  return { events, budget, start, drop, idle: budget.idle }
 }
