@@ -6,19 +6,19 @@
  * reference the new services are compared against.
  */
 import Fastify from 'fastify'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { SessionCookieCodec, SessionStore } from '../session/types.js'
 import { legacyCsrfPlugin } from './csrf.js'
 import { legacyErrorsPlugin } from './legacy-errors.js'
-import { MemorySessionStore } from './memory-session-store.js'
 import type { ModelSettings } from './models.js'
 import { DEFAULT_MODEL } from './models.js'
 import type { LegacyLlm } from './offline-llm.js'
 import { createOfflineLlm } from './offline-llm.js'
 import { keepBodiesRaw } from './request-body.js'
 import { DEFAULT_SCENARIOS_DIR, loadScenarioCatalog } from './scenario-catalog.js'
-import { bareSessionIdCodec } from './session-cookie.js'
 import { legacySessionPlugin } from './session-plugin.js'
+import type { SessionMode } from './session-setup.js'
+import { setUpSessions } from './session-setup.js'
 import type { FeatureFlags, StandInContext } from './stand-in-context.js'
 import type { RandomSource } from './strength-analysis.js'
 import { chatRoutes } from './routes/chat.js'
@@ -31,33 +31,34 @@ import { scenarioFeedbackRoutes } from './routes/scenario-feedback.js'
 import { v2ChatRoutes } from './routes/v2-chat.js'
 import { watchRoutes } from './routes/watch.js'
 
-/** Flask's PERMANENT_SESSION_LIFETIME default. */
-export const FILESYSTEM_SESSION_LIFETIME_SECONDS = 31 * 24 * 3600
-/** Legacy's Redis mode in development (12 h in production). */
-export const REDIS_SESSION_LIFETIME_SECONDS = 7 * 24 * 3600
 /** Flask sets no limit; this only keeps a runaway client from exhausting memory. */
 const BODY_LIMIT_BYTES = 16 * 1024 * 1024
 
 export interface LegacyStandInOptions {
-  /** Passed to Fastify; default false. */
+  /** Fastify's logger config; default false. */
   logger?: FastifyServerOptions['logger']
+  /** A ready pino logger instead (Fastify 5 takes instances only here). */
+  loggerInstance?: FastifyBaseLogger
   /**
-   * Which legacy session mode to emulate. 'filesystem' (default): permanent sessions, bare-sid
-   * cookie with Expires, `_permanent` in every dict. 'redis': browser-session cookie with
-   * SameSite=Lax, no `_permanent`, so cookie-less requests that write nothing create no session.
+   * Which legacy session mode to emulate. 'filesystem' (default): Flask-Session cachelib files
+   * in `sessionDir`, bare-sid cookie with Expires, `_permanent` in every dict, so every response
+   * sets the cookie. 'redis': Redis at `redisUrl` (prefix workplace-roleplay:), cookie signed
+   * with `secretKey`, browser-session cookie with SameSite=Lax, no `_permanent`.
    */
-  sessionMode?: 'filesystem' | 'redis'
-  /** Where sessions live. Default: in memory. The app closes a store only if it created it. */
+  sessionMode?: SessionMode
+  /** Overrides the store the mode would create (e.g. new MemorySessionStore(...) in tests). The caller closes it. */
   sessionStore?: SessionStore
-  /** Cookie value <-> sid. Default: the bare sid (unsigned); pass a signing codec for Redis mode. */
+  /** Overrides the cookie codec the mode would use. */
   cookieCodec?: SessionCookieCodec
   cookieName?: string
   /** Default: 31 days (filesystem) or 7 days (redis). */
   sessionLifetimeSeconds?: number
-  /** Reported by /api/session/health in filesystem mode. */
+  /** Filesystem mode: SESSION_FILE_DIR, default ./flask_session (created when missing). */
   sessionDir?: string
-  /** Reported by /api/session/health in redis mode. */
-  redisConnectionInfo?: Record<string, unknown>
+  /** Redis mode: default redis://127.0.0.1:6379/0. */
+  redisUrl?: string
+  /** Redis mode: Flask's secret key (FLASK_SECRET_KEY); default legacy's development key. */
+  secretKey?: string
   /** Default: the sample scenarios shipped next to this file. */
   scenariosDir?: string
   /** Default: the deterministic offline model. */
@@ -70,11 +71,15 @@ export interface LegacyStandInOptions {
 }
 
 export async function buildLegacyStandIn (options: LegacyStandInOptions = {}): Promise<FastifyInstance> {
-  const mode = options.sessionMode ?? 'filesystem'
-  const lifetimeSeconds = options.sessionLifetimeSeconds ??
-    (mode === 'filesystem' ? FILESYSTEM_SESSION_LIFETIME_SECONDS : REDIS_SESSION_LIFETIME_SECONDS)
-  const ownStore = options.sessionStore === undefined
-  const store = options.sessionStore ?? new MemorySessionStore(lifetimeSeconds)
+  const sessions = setUpSessions({
+    mode: options.sessionMode,
+    store: options.sessionStore,
+    cookieCodec: options.cookieCodec,
+    lifetimeSeconds: options.sessionLifetimeSeconds,
+    dir: options.sessionDir,
+    redisUrl: options.redisUrl,
+    secretKey: options.secretKey
+  })
 
   const context: StandInContext = {
     llm: options.llm ?? createOfflineLlm(),
@@ -82,26 +87,26 @@ export async function buildLegacyStandIn (options: LegacyStandInOptions = {}): P
     scenarios: await loadScenarioCatalog(options.scenariosDir ?? DEFAULT_SCENARIOS_DIR),
     flags: { modelSelection: true, tts: false, learningHistory: true, strengthAnalysis: true, ...options.flags },
     random: options.random ?? Math.random,
-    sessionHealth: mode === 'filesystem'
-      ? { store: 'filesystem', sessionDir: options.sessionDir ?? './flask_session' }
-      : { store: 'redis', connectionInfo: options.redisConnectionInfo },
+    sessionHealth: sessions.health,
     now: options.now ?? (() => new Date())
   }
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES })
-  if (ownStore) app.addHook('onClose', async () => { await store.close() })
+  const app = options.loggerInstance === undefined
+    ? Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT_BYTES })
+    : Fastify({ loggerInstance: options.loggerInstance, bodyLimit: BODY_LIMIT_BYTES })
+  if (sessions.ownsStore) app.addHook('onClose', async () => { await sessions.store.close() })
 
   // Order matters: raw bodies before any route reads one; the error plugin's onRoute hook
   // before the routes it must know for 405s; the session before CSRF, which reads it.
   keepBodiesRaw(app)
   await app.register(legacyErrorsPlugin)
   await app.register(legacySessionPlugin, {
-    store,
-    cookieCodec: options.cookieCodec ?? bareSessionIdCodec,
+    store: sessions.store,
+    cookieCodec: sessions.cookieCodec,
     cookieName: options.cookieName ?? 'session',
-    lifetimeSeconds,
-    permanent: mode === 'filesystem',
-    sameSite: mode === 'redis' ? 'Lax' : undefined
+    lifetimeSeconds: sessions.lifetimeSeconds,
+    permanent: sessions.mode === 'filesystem',
+    sameSite: sessions.mode === 'redis' ? 'Lax' : undefined
   })
   await app.register(legacyCsrfPlugin)
 

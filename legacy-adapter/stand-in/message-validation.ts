@@ -14,6 +14,8 @@ export const NG_WORDS = ['死ね', '殺す', 'ばか', 'あほ']
 
 /** `" ".join(text.split())`: Python's split() with no argument splits on any Unicode whitespace. */
 export function collapseWhitespace (text: string): string {
+  // Python's str.split() also splits on the ASCII separators 0x1c-0x1f.
+  // eslint-disable-next-line no-control-regex
   return text.split(/[\s\u001c-\u001f\u0085]+/u).filter((part) => part !== '').join(' ')
 }
 

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { SessionCookieCodec, SessionData, SessionStore } from '../session/types.js'
-import { readCookie, serializeDeletedSessionCookie, serializeSessionCookie } from './session-cookie.js'
+import { readCookie } from '../session/read-cookie.js'
+import { serializeDeletedSessionCookie, serializeSessionCookie } from './session-cookie.js'
 
 export interface LegacySessionOptions {
   store: SessionStore
