@@ -72,17 +72,21 @@ export async function chatStreamRoute (app: FastifyInstance, context: ServiceCon
     if (setCookie != null) headers['set-cookie'] = setCookie
     reply.raw.writeHead(200, headers)
 
+    // The history keeps the raw reply (as /api/chat does); the client sees cleaned text only.
     let full = ''
+    let shown = ''
     try {
       for (let next = first; next.done !== true; next = await chunks.next()) {
+        const cleaned = bleachClean(next.value)
         full += next.value
-        reply.raw.write(event({ content: bleachClean(next.value) }))
+        shown += cleaned
+        reply.raw.write(event({ content: cleaned }))
       }
       await app.sessions.update(session, (current) => ({
         ...current,
         chat_history: [...storedList(current.chat_history), { human: message, ai: full, timestamp: naiveIsoTimestamp() }]
       }))
-      reply.raw.end(event({ done: true, full_content: full }))
+      reply.raw.end(event({ done: true, full_content: shown }))
     } catch (err) {
       if (abort.signal.aborted) {
         request.log.info({ chars: full.length }, 'v2 chat client left mid-stream; history unchanged')
