@@ -1,0 +1,20 @@
+/** The gateway over the benchmark upstream: a legacy-only route whose flag, canary and shadow are evaluated. */
+import { buildGateway } from '../../gateway/app.js'
+import { parseRoutesConfig } from '../../gateway/config/load-config.js'
+
+const upstream = process.env.UPSTREAM as string
+const shadow = Number(process.env.SHADOW_SAMPLE ?? 0)
+const config = parseRoutesConfig(`
+upstreams:
+  legacy: { url: "${upstream}" }
+  new: { url: "${process.env.NEW_UPSTREAM ?? upstream}" }
+features:
+  chat: { enabled: true, canary: 0, shadow: { sample: ${shadow} } }
+shadow: { maxConcurrent: 64, maxQueue: 256 }
+routes:
+  - { path: /api/chat, methods: [POST], feature: chat }
+  - { path: /api/scenarios, methods: [GET], feature: chat }
+`)
+const app = await buildGateway({ config, env: {} })
+await app.listen({ port: 0, host: '127.0.0.1' })
+process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`)

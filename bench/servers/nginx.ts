@@ -1,0 +1,35 @@
+/** Debian nginx as the reference reverse proxy (and, with a mirror port, nginx's own `mirror`). */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Started } from './start.js'
+
+export async function runNginx (upstreamPort: number, port: number, mirrorPort?: number): Promise<Started> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sg-bench-nginx-'))
+  const mirror = mirrorPort === undefined
+    ? ''
+    : `mirror /mirror; mirror_request_body on;`
+  const mirrorLocation = mirrorPort === undefined
+    ? ''
+    : `location = /mirror { internal; proxy_pass http://127.0.0.1:${mirrorPort}$request_uri; proxy_http_version 1.1; proxy_set_header Connection ""; }`
+  writeFileSync(path.join(dir, 'nginx.conf'), `
+worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
+  upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / { ${mirror} proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    ${mirrorLocation}
+  }
+}`)
+  const proc = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' })
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  return { port, url: `http://127.0.0.1:${port}`, proc, stop: () => proc.kill('SIGTERM') }
+}

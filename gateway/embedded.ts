@@ -1,0 +1,55 @@
+/**
+ * `npm start`: the embedded default. The legacy stand-in (5001) and the new services (5002) run
+ * as child processes sharing one Flask-Session filesystem store, the gateway (8080) in this
+ * process with diffs in memory. Ctrl-C or SIGTERM stops all three.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startGateway } from './server.js'
+
+const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const sessionDir = process.env.SESSION_FILE_DIR ?? path.join(tmpdir(), 'strangler-gateway-embedded-sessions')
+mkdirSync(sessionDir, { recursive: true })
+
+function child (name: string, script: string, port: number): ChildProcess {
+  const proc = spawn(process.execPath, [path.join(distRoot, script)], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SESSION_FILE_DIR: sessionDir, SESSION_TYPE: 'filesystem' },
+    stdio: ['ignore', 'inherit', 'inherit']
+  })
+  proc.once('exit', (code, signal) => {
+    if (!stopping) {
+      process.stderr.write(`${name} exited (${signal ?? code}); stopping\n`)
+      stop(1)
+    }
+  })
+  return proc
+}
+
+let stopping = false
+const children = [
+  child('legacy stand-in', 'legacy-adapter/stand-in/server.js', 5001),
+  child('new services', 'new-services/server.js', 5002)
+]
+
+function stop (code: number): void {
+  if (stopping) return
+  stopping = true
+  for (const proc of children) proc.kill('SIGTERM')
+  setTimeout(() => process.exit(code), 2_000).unref()
+}
+
+process.once('SIGINT', () => stop(0))
+process.once('SIGTERM', () => stop(0))
+
+const routesFile = process.env.ROUTES_FILE ?? path.join(distRoot, '..', 'routes.yaml')
+startGateway({ configFile: routesFile, port: Number(process.env.PORT ?? 8080) }).then((app) => {
+  app.log.info({ gateway: 'http://127.0.0.1:8080', legacy: 'http://127.0.0.1:5001', new: 'http://127.0.0.1:5002', sessionDir },
+    'embedded default running: open http://127.0.0.1:8080/admin/')
+  app.addHook('onClose', async () => stop(0))
+}, (err: unknown) => {
+  process.stderr.write(`${(err as Error).message}\n`)
+  stop(1)
+})
