@@ -105,7 +105,8 @@ export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore
       }
     })()
     pending.add(done)
-    void done.finally(() => pending.delete(done))
+    // `done` never rejects, so this chain needs no handler of its own.
+    done.then(() => pending.delete(done))
     return done
   }
 
