@@ -1,4 +1,6 @@
 /** The diff store's public face: the shadow plugin records through it, the admin API reads it. */
+export { createDiffStore } from './create-diff-store.js'
+export type { CreateDiffStoreOptions } from './create-diff-store.js'
 export { createMemoryDiffStore, DEFAULT_MAX_FIELDS_PER_ROUTE } from './memory-diff-store.js'
 export type { MemoryDiffStoreOptions } from './memory-diff-store.js'
 export { createRedisDiffStore, diffStoreRedisOptions, DEFAULT_DIFF_KEY_PREFIX, DEFAULT_MAX_IN_FLIGHT } from './redis-diff-store.js'
