@@ -3,7 +3,6 @@
  * by service plugin (session, chat, scenario, watch, meta). server.ts listens; tests call this.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { createSessionCookieCodec } from '../legacy-adapter/session/cookie-codec.js'
 import type { SessionCookieCodec, SessionStore } from '../legacy-adapter/session/types.js'
 import { chatFeedbackRoute } from './chat/chat-feedback-route.js'
 import { chatRoutes } from './chat/chat-routes.js'
@@ -23,8 +22,8 @@ import type { Scenario } from './scenarios/scenario-types.js'
 import type { Env, ServiceContext, SessionStoreInfo } from './service-context.js'
 import csrfPlugin from './session/csrf.js'
 import { DEFAULT_HISTORY_CAP } from './session/history-cap.js'
-import { createMemorySessionStore } from './session/memory-session-store.js'
-import { DEFAULT_SESSION_LIFETIME_S, type SessionCookieOptions } from './session/session-cookie.js'
+import type { SessionCookieOptions } from './session/session-cookie.js'
+import { setUpSessions, type SessionSetupOptions } from './session/session-setup.js'
 import sessionPlugin from './session/session-plugin.js'
 import { watchRoutes } from './watch/watch-routes.js'
 
@@ -32,13 +31,18 @@ import { watchRoutes } from './watch/watch-routes.js'
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024
 
 export interface NewServicesOptions {
-  /** Where sessions live; default an in-memory store owned (and closed) by the app. */
+  /**
+   * Which legacy session mode to share (store, cookie codec, cookie rules) when no store is
+   * given: default `{ mode: 'memory' }`; server.ts passes sessionSetupFromEnv().
+   */
+  session?: SessionSetupOptions
+  /** A store of the caller's (the caller closes it); `session.mode` still picks cookie rules. */
   sessionStore?: SessionStore
-  /** What /api/session/health reports; default derived from whether a store was given. */
+  /** Overrides what /api/session/health reports. */
   sessionStoreInfo?: SessionStoreInfo
-  /** Cookie value <-> sid; default unsigned (the legacy filesystem mode). */
+  /** Cookie value <-> sid; overrides the mode's codec. */
   cookieCodec?: SessionCookieCodec
-  /** Default: `session`, permanent, 31 days (the legacy filesystem mode). */
+  /** Overrides the mode's cookie rules. */
   cookie?: Partial<SessionCookieOptions>
   /** Newest entries kept per history when a session is written (default 100; env HISTORY_CAP). */
   historyCap?: number
@@ -68,12 +72,15 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
   const llm = options.llm == null
     ? createLlmService(llmOptionsFromEnv(env))
     : isLlmService(options.llm) ? options.llm : createLlmService(options.llm)
-  const store = options.sessionStore ?? createMemorySessionStore()
+  // A caller's store stays the caller's; otherwise the setup's store (and client) close with the app.
+  const setup = setUpSessions({ ...options.session, store: options.sessionStore })
+  const store = setup.store
+  app.addHook('onClose', async () => await setup.close())
   const context: ServiceContext = {
     llm,
     scenarios: createScenarioCatalog(scenarios),
     env,
-    sessionStore: options.sessionStoreInfo ?? { kind: options.sessionStore == null ? 'memory' : 'filesystem' }
+    sessionStore: options.sessionStoreInfo ?? setup.info
   }
 
   // Order matters: error shapes first (they see every route), then bodies kept raw, metrics
@@ -83,10 +90,9 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
   await app.register(metricsPlugin)
   await app.register(sessionPlugin, {
     store,
-    codec: options.cookieCodec ?? createSessionCookieCodec({ signed: false }),
-    cookie: { name: 'session', permanent: true, lifetimeSeconds: DEFAULT_SESSION_LIFETIME_S, ...options.cookie },
-    historyCap: options.historyCap ?? (env.HISTORY_CAP != null ? Number(env.HISTORY_CAP) : DEFAULT_HISTORY_CAP),
-    closeStore: options.sessionStore == null
+    codec: options.cookieCodec ?? setup.codec,
+    cookie: { ...setup.cookie, ...options.cookie },
+    historyCap: options.historyCap ?? (env.HISTORY_CAP != null ? Number(env.HISTORY_CAP) : DEFAULT_HISTORY_CAP)
   })
   await app.register(csrfPlugin)
   await app.register(chatRoutes, context)

@@ -49,8 +49,6 @@ export interface SessionPluginOptions {
   codec: SessionCookieCodec
   cookie: SessionCookieOptions
   historyCap: number
-  /** Close the store with the app (true when the app created it). */
-  closeStore: boolean
 }
 
 export interface SessionService {
@@ -104,12 +102,6 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     if (!session.modified || session.deferred || session.readOnly) return
     await store.save(session.sid, capHistories(session.data, historyCap))
   })
-
-  if (options.closeStore) {
-    app.addHook('onClose', async () => {
-      await store.close()
-    })
-  }
 }
 
 export default fp(sessionPlugin, { name: 'ns-session', fastify: '5.x' })
