@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { createRedisSessionStore } from '../../../legacy-adapter/session/redis-store.js'
 import type { SessionStore } from '../../../legacy-adapter/session/types.js'
@@ -16,7 +16,7 @@ import { REDIS_URL, requireRedis, uniquePrefix } from '../../helpers/requirement
 
 const SECRET = 'continuity-test-secret-key-0123456789abcdef'
 
-async function conversation (t: Parameters<Parameters<typeof t.test>[1]>[0], legacy: FastifyInstance, next: FastifyInstance, store: SessionStore): Promise<void> {
+async function conversation (t: Test, legacy: FastifyInstance, next: FastifyInstance, store: SessionStore): Promise<void> {
   const token = await legacy.inject({ method: 'GET', url: '/api/csrf-token' })
   const cookie = String(token.headers['set-cookie']).split(';')[0]
   const headers = { cookie, 'x-csrf-token': token.json().csrf_token as string, 'content-type': 'application/json' }
