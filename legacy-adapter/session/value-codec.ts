@@ -61,14 +61,21 @@ export function createPickleCodec (options: PickleCodecOptions = {}): ValueCodec
   return guarded('pickle', (buf) => readPickle(buf, options), (data) => writePickle(data, options))
 }
 
-/** A copy without PyFloat wrappers: msgpack through this library cannot say "float" for 3.0. */
-function unwrapFloats (value: unknown): unknown {
+/**
+ * A copy ready for @msgpack/msgpack: PyFloat unwrapped (this library cannot say "float" for 3.0),
+ * and integers beyond 32 bits as bigint, because with useBigInt64 the library would write such a
+ * number as a float64 and Python would read 2**40 back as 1099511627776.0.
+ */
+function forMsgpack (value: unknown): unknown {
   if (value instanceof PyFloat) return value.value
-  if (Array.isArray(value)) return value.map(unwrapFloats)
+  // The library would silently wrap a wider bigint into 64 bits.
+  if (typeof value === 'bigint' && (value < -(2n ** 63n) || value >= 2n ** 64n)) throw new SessionEncodeError('msgpack', `the int ${value} does not fit in 64 bits`)
+  if (typeof value === 'number' && Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000)) return BigInt(value)
+  if (Array.isArray(value)) return value.map(forMsgpack)
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const copy: Record<string, unknown> = {}
     for (const [key, item] of Object.entries(value)) {
-      Object.defineProperty(copy, key, { value: unwrapFloats(item), enumerable: true, writable: true, configurable: true })
+      Object.defineProperty(copy, key, { value: forMsgpack(item), enumerable: true, writable: true, configurable: true })
     }
     return copy
   }
@@ -77,14 +84,18 @@ function unwrapFloats (value: unknown): unknown {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
-/** msgspec writes 2**40 as uint64, which decodes as bigint; the pickle reader would give a number. */
-function safeIntsAsNumbers (value: unknown): unknown {
+/**
+ * msgspec writes 2**40 as uint64, which decodes as bigint, where the pickle reader gives a number;
+ * bin values are views into the input, where the pickle reader gives Buffers of their own.
+ */
+function normalizeDecoded (value: unknown): unknown {
   if (typeof value === 'bigint') return value >= -MAX_SAFE && value <= MAX_SAFE ? Number(value) : value
+  if (value instanceof Uint8Array) return Buffer.from(value)
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = safeIntsAsNumbers(value[i])
-  } else if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    for (let i = 0; i < value.length; i++) value[i] = normalizeDecoded(value[i])
+  } else if (value !== null && typeof value === 'object') {
     const dict = value as Record<string, unknown>
-    for (const key of Object.keys(dict)) dict[key] = safeIntsAsNumbers(dict[key])
+    for (const key of Object.keys(dict)) dict[key] = normalizeDecoded(dict[key])
   }
   return value
 }
@@ -96,9 +107,9 @@ export function createMsgpackCodec (): ValueCodec {
       const value = msgpackDecode(buf, { useBigInt64: true })
       const problem = checkValueShape(value)
       if (problem !== null) throw new SessionDecodeError('msgpack', problem)
-      return safeIntsAsNumbers(value)
+      return normalizeDecoded(value)
     },
-    (data) => Buffer.from(msgpackEncode(unwrapFloats(data), { useBigInt64: true })))
+    (data) => Buffer.from(msgpackEncode(forMsgpack(data), { useBigInt64: true })))
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
