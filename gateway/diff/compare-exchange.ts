@@ -1,6 +1,6 @@
 import { BodyNotDecodable, BodyTooLargeToCompare } from './decode-body.js'
-import { compareResponses } from './compare.js'
-import { normalise } from './normalise.js'
+import { compareHeaders, compareResponses } from './compare.js'
+import { normalise, normaliseHeaders } from './normalise.js'
 import type { NormaliseOptions } from './normalise.js'
 import { subtractNoise } from './subtract-noise.js'
 import type { CapturedResponse, CompareRules, Difference, ExchangeResult, NormalisedResponse } from './types.js'
@@ -23,6 +23,22 @@ function noiseBetween (legacy: NormalisedResponse, second: CapturedResponse, rul
   }
 }
 
+function header (response: CapturedResponse, name: string): string | undefined {
+  const value = response.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+/**
+ * Most shadowed exchanges are byte-identical: same status, same encoding, same bytes and the
+ * same compared headers can only normalise to the same thing, so parsing and diffing is skipped.
+ */
+function identical (legacy: CapturedResponse, candidate: CapturedResponse, rules: CompareRules): boolean {
+  return legacy.status === candidate.status &&
+    header(legacy, 'content-encoding') === header(candidate, 'content-encoding') &&
+    legacy.body.equals(candidate.body) &&
+    compareHeaders(normaliseHeaders(legacy.headers), normaliseHeaders(candidate.headers), rules.headers).length === 0
+}
+
 /**
  * The whole engine for one exchange: normalise both sides, compare, and when a second legacy
  * answer is given, drop the differences legacy has with itself. Never throws: a body over a cap
@@ -40,6 +56,7 @@ export function compareExchange (
     return { verdict: 'too_large', differences: [], noiseDropped: 0, reason: `${side} body exceeded the capture cap` }
   }
   try {
+    if (identical(legacy, candidate, rules)) return { verdict: 'equal', differences: [], noiseDropped: 0 }
     const l = normaliseSide('legacy', legacy, rules, options)
     const c = normaliseSide('candidate', candidate, rules, options)
     const found = compareResponses(l, c, rules)

@@ -13,7 +13,7 @@ export function normaliseContentType (value: string | undefined): string | undef
   return [media, ...kept].join('; ')
 }
 
-function compareHeaders (legacy: Record<string, string>, candidate: Record<string, string>, names: readonly string[]): Difference[] {
+export function compareHeaders (legacy: Record<string, string>, candidate: Record<string, string>, names: readonly string[]): Difference[] {
   const out: Difference[] = []
   for (const raw of names) {
     const name = raw.toLowerCase()

@@ -53,11 +53,21 @@ t.test('noise: differences legacy has with itself are dropped and counted', asyn
 t.test('a truncated capture is too_large; a decode bomb too', async (t) => {
   t.match(compareExchange(captured(body), { ...captured(body), truncated: true }, rules()), { verdict: 'too_large', reason: /candidate/ })
   const big = captured({ pad: 'x'.repeat(100_000) }, { encoding: 'gzip' })
-  t.match(compareExchange(big, big, rules(), undefined, { maxDecodedBytes: 10_000 }), { verdict: 'too_large' })
+  const big2 = captured({ pad: 'y'.repeat(100_000) }, { encoding: 'gzip' })
+  t.match(compareExchange(big, big2, rules(), undefined, { maxDecodedBytes: 10_000 }), { verdict: 'too_large' })
 })
 
 t.test('an undecodable body is error with a reason, never a throw', async (t) => {
   const bad = { ...captured(body), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }
   t.match(compareExchange(captured(body), bad, rules()), { verdict: 'error', differences: [], reason: /candidate body is not valid gzip/ })
   t.equal(compareExchange(captured(body), captured(body), rules(), bad).verdict, 'equal', 'a bad second legacy only loses the noise')
+})
+
+t.test('byte-identical answers are equal without being decoded or parsed', async (t) => {
+  const corrupt = { ...captured(body), headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }
+  t.equal(compareExchange(corrupt, corrupt, rules()).verdict, 'equal', 'same bytes behave the same, even unreadable ones')
+  t.equal(compareExchange(captured(body), captured(body, { status: 201 }), rules()).verdict, 'different')
+  const cached = captured(body, { headers: { 'cache-control': 'max-age=60' } })
+  t.same(compareExchange(captured(body), cached, rules({ headers: ['cache-control'] })).differences.map((d) => d.path),
+    ['headers.cache-control'], 'selected headers are still compared')
 })
