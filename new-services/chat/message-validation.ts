@@ -12,9 +12,13 @@ export const NG_WORDS = ['死ね', '殺す', 'ばか', 'あほ']
 
 export const MODERATION_REJECTED_RESPONSE = '申し訳ございませんが、そのメッセージは送信できません。'
 
+/** Python's str.split() also splits on the information separators U+001C-001F and NEL. */
+// eslint-disable-next-line no-control-regex -- matching those control characters is the point
+const PYTHON_WHITESPACE = /[\s\u001c-\u001f\u0085]+/u
+
 /** Python's `" ".join(text.split())`. */
 export function collapseWhitespace (text: string): string {
-  return text.split(/[\s\u001c-\u001f\u0085]+/u).filter((part) => part !== '').join(' ')
+  return text.split(PYTHON_WHITESPACE).filter((part) => part !== '').join(' ')
 }
 
 /** The cleaned message; throws VALIDATION_ERROR for empty, oversize and script-like input. */

@@ -6,7 +6,6 @@ export function failingLlm (error: () => Error): LlmService {
   const provider: LlmProvider = {
     name: 'failing',
     async complete () { throw error() },
-    // eslint-disable-next-line require-yield
     async * stream () { throw error() }
   }
   return createLlmService({ mode: 'offline', providers: { offline: provider } })

@@ -40,10 +40,10 @@ t.test('streamGenerateContent?alt=sse yields chunks as they arrive', async (t) =
   const fake = await startFakeServer(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' })
     res.write(`data: ${candidate('今日は')}\r\n\r\n`)
-    void gate.then(() => {
+    gate.then(() => {
       res.write(`data: ${candidate('会議です', 'STOP')}\r\n\r\n`)
       res.end()
-    })
+    }, () => {})
   })
   const provider = createGeminiProvider({ apiKey: 'g-key', baseUrl: fake.url })
   const iterator = provider.stream(request)[Symbol.asyncIterator]()
