@@ -163,7 +163,10 @@ export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore
       const records: DiffRecord[] = []
       for (const [err, rows] of (await p.exec()) ?? []) {
         if (err !== null) throw err
-        for (const row of rows as string[]) records.push(JSON.parse(row) as DiffRecord)
+        for (const row of rows as string[]) {
+          const record = parseRecord(row)
+          if (record !== null) records.push(record)
+        }
       }
       return pageRecords(records, query)
     },
@@ -180,7 +183,8 @@ export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore
         if (fErr !== null) throw fErr
         return { feature, route, outcomes: numbers(outcomes), fields: numbers(fields) }
       })
-      return summarise(counters, options)
+      // A route whose keys expired stays in the set until the set itself expires; it has nothing to say.
+      return summarise(counters.filter((c) => Object.keys(c.outcomes).length > 0 || Object.keys(c.fields).length > 0), options)
     },
 
     stats () {
@@ -200,4 +204,14 @@ function numbers (hash: unknown): Record<string, number> {
   const out: Record<string, number> = {}
   for (const [k, v] of Object.entries((hash ?? {}) as Record<string, string>)) out[k] = Number(v)
   return out
+}
+
+/** A row another gateway version wrote in a shape this one cannot read is skipped, not fatal. */
+function parseRecord (row: string): DiffRecord | null {
+  try {
+    const record = JSON.parse(row) as DiffRecord
+    return typeof record === 'object' && record !== null && typeof record.time === 'string' ? record : null
+  } catch {
+    return null
+  }
 }

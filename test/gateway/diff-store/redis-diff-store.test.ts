@@ -39,9 +39,12 @@ t.test('records and counters land in Redis, lists stay capped, every key has a T
   const stored = await redis.lrange(`${prefix}records:chat:/api/chat`, 0, -1)
   t.equal(stored.join('\n').includes('raw-session-id-123'), false, 'no raw session id in Redis')
 
+  await redis.lpush(`${prefix}records:chat:/api/chat`, '{not json', '"a string"')
+  await redis.sadd(`${prefix}routes`, JSON.stringify(['chat', '/api/expired']))
   const page = await store.list({ limit: 2 })
   t.same(page.records.map((r) => r.time.slice(17, 19)), ['04', '03'])
   t.equal(page.nextOffset, 2)
+  t.equal((await store.list()).records.length, 3, 'unreadable rows are skipped')
   t.same((await store.list({ kind: 'status' })).records, [])
   t.match((await store.summary()).routes, [{ feature: 'chat', route: '/api/chat', compared: 6, different: 5, equal: 1, dropped: 1 }])
   t.match(store.stats(), { backend: 'redis', recordsWritten: 6, countersWritten: 1, recordsDropped: 0, connected: true })
