@@ -7,8 +7,9 @@
 import { isDeepStrictEqual } from 'node:util'
 import type { SessionData } from './types.js'
 
+/** A key set to undefined counts as removed, as the writers leave it out. */
 function has (data: SessionData, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(data, key)
+  return Object.prototype.hasOwnProperty.call(data, key) && data[key] !== undefined
 }
 
 function put (data: SessionData, key: string, value: unknown): void {
