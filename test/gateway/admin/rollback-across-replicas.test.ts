@@ -45,7 +45,7 @@ t.test('rollback across gateway processes sharing Redis', async (t) => {
     slowArrived()
     res.writeHead(200, { 'content-type': 'text/plain' })
     res.write('started;')
-    void released.then(() => res.end('finished'))
+    released.then(() => res.end('finished'), () => {})
   })
   t.teardown(() => candidate.close())
   const legacy = await startServer(namedUpstream('legacy'))

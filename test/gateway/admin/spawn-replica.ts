@@ -32,7 +32,7 @@ export async function spawnReplica (env: Record<string, string>): Promise<Replic
     const timer = setTimeout(() => { fail(new Error('replica did not start in time')) }, START_TIMEOUT_MS)
     function fail (err: Error): void {
       clearTimeout(timer)
-      void stop()
+      stop().catch(() => {})
       reject(new Error(`${err.message}\n${stderr}`))
     }
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -23,12 +23,13 @@ function capture () {
 t.test('CLI against a running gateway', async (t) => {
   const legacy = await startServer(namedUpstream('legacy'))
   t.teardown(() => legacy.close())
-  const app = await buildGateway({ env: {}, config: parseRoutesConfig(routesYaml({
+  const config = parseRoutesConfig(routesYaml({
     legacy: legacy.url,
     new: legacy.url,
     features: { chat: { enabled: false, canary: 0, shadow: { sample: 10 } }, watch: { enabled: true, canary: 100 } },
     routes: [{ path: '/api/chat', feature: 'chat' }, { path: '/api/watch/*', feature: 'watch' }]
-  })) })
+  }))
+  const app = await buildGateway({ env: {}, config })
   t.teardown(() => app.close())
   await app.register(adminPlugin, { token: TOKEN })
   let verdict = 'not_ready'
