@@ -3,6 +3,7 @@
  * scenario whose id is the file stem; a file with `scenarios: [...]` holds several, each with
  * its own `id`. Ordered by the id's trailing number as the legacy loader does.
  */
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,8 +11,16 @@ import { parse } from 'yaml'
 import { categorize, HARASSMENT_WARNING_MESSAGE } from './categorize.js'
 import type { Scenario, ScenarioSummary } from './scenario-types.js'
 
-/** The stand-in's sample folder, so the repo runs without the legacy app checked out. */
-export const DEFAULT_SCENARIOS_DIR = fileURLToPath(new URL('../../legacy-adapter/stand-in/scenarios/', import.meta.url))
+/**
+ * The stand-in's sample folder, so the repo runs without the legacy app checked out. Found from
+ * the sources (new-services/scenarios) or from the build (dist/new-services/scenarios), since
+ * tsc does not copy YAML files into dist.
+ */
+export const DEFAULT_SCENARIOS_DIR = [
+  '../../legacy-adapter/stand-in/scenarios/',
+  '../../../legacy-adapter/stand-in/scenarios/'
+].map((relative) => fileURLToPath(new URL(relative, import.meta.url))).find((dir) => existsSync(dir)) ??
+  fileURLToPath(new URL('../../legacy-adapter/stand-in/scenarios/', import.meta.url))
 
 export function scenariosDirFromEnv (env: Record<string, string | undefined> = process.env): string {
   return env.SCENARIOS_DIR != null && env.SCENARIOS_DIR !== '' ? env.SCENARIOS_DIR : DEFAULT_SCENARIOS_DIR
