@@ -17,7 +17,7 @@
  * remaining window is the time between that re-read and the rename.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { endianness } from 'node:os'
 import path from 'node:path'
 import { mergeTopLevel } from './merge-top-level.js'
@@ -91,7 +91,11 @@ export function createFileSystemSessionStore (options: FileSystemSessionStoreOpt
     if (expiry !== 0 && expiry < now() / 1000) return null
     return raw.subarray(4)
   }
+  let dirReady: Promise<unknown> | undefined
   const writeAtomically = async (file: string, expiry: number, body: Buffer): Promise<void> => {
+    // cachelib creates the directory when Flask starts; a TypeScript writer may be first.
+    dirReady ??= mkdir(dir, { recursive: true })
+    await dirReady
     const tmp = path.join(dir, `tmp${randomBytes(6).toString('hex')}${CACHELIB_TMP_SUFFIX}`)
     try {
       await writeFile(tmp, Buffer.concat([header(expiry), body]), { flag: 'wx', mode: fileMode })
