@@ -6,8 +6,8 @@ export const DEFAULT_SESSION_LIFETIME_S = 31 * 24 * 60 * 60
 export interface SessionCookieOptions {
   name: string
   /**
-   * Filesystem mode of the legacy app: permanent, `Expires` = now + lifetime, refreshed on every
-   * response. Redis mode: a browser-session cookie, set only when the session changes.
+   * Filesystem mode of the legacy app: permanent, `Expires` = now + lifetime. Redis mode: a
+   * browser-session cookie (no Expires).
    */
   permanent: boolean
   lifetimeSeconds: number

@@ -79,9 +79,10 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     setCookieFor
   } satisfies SessionService)
 
-  // Flask-Session refreshes a permanent cookie on every response; others only when changed.
+  // Flask-Session sets the cookie on every response whose session is not empty; a permanent
+  // session always holds `_permanent`, so there that means every response.
   function setCookieFor (session: RequestSession): string | undefined {
-    if (!cookie.permanent && !(session.modified && Object.keys(session.data).length > 0)) return undefined
+    if (Object.keys(session.data).length === 0) return undefined
     return sessionSetCookie(codec.serialize(session.sid), cookie)
   }
 

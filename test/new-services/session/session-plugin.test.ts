@@ -55,17 +55,18 @@ t.test('histories are capped to the newest entries when written', async (t) => {
   t.same(history.map((e) => e.human), ['二', '三', '四'])
 })
 
-t.test('signed cookies (the legacy Redis mode): verified, browser-session, set only when changed', async (t) => {
+t.test('signed cookies (the legacy Redis mode): verified, browser-session, not set for an empty session', async (t) => {
   const codec = createSessionCookieCodec({ signed: true, secret: 'a-test-secret-that-is-long-enough-1234' })
   const { app } = await buildTestApp(t, { cookieCodec: codec, cookie: { permanent: false, sameSite: 'Lax' } })
   const health = await app.inject({ method: 'GET', url: '/health' })
-  t.equal(health.headers['set-cookie'], undefined, 'an untouched session sets no cookie')
+  t.equal(health.headers['set-cookie'], undefined, 'an empty session sets no cookie')
   const token = await app.inject({ method: 'GET', url: '/api/csrf-token' })
   const setCookie = String(token.headers['set-cookie'])
   t.match(setCookie, /^session=[0-9a-f-]{36}\.[A-Za-z0-9_-]{27}; HttpOnly; Path=\/; SameSite=Lax$/)
   const value = setCookie.split(';')[0].slice('session='.length)
   const again = await app.inject({ method: 'GET', url: '/api/csrf-token', headers: { cookie: `session=${value}` } })
   t.equal(again.json().csrf_token, token.json().csrf_token)
+  t.equal(String(again.headers['set-cookie']).split(';')[0], `session=${value}`, 'a non-empty session sets it on every response')
   const forged = await app.inject({ method: 'GET', url: '/api/csrf-token', headers: { cookie: `session=${value.slice(0, -2)}xx` } })
   t.not(forged.json().csrf_token, token.json().csrf_token)
 })
