@@ -2,7 +2,6 @@ import t from 'tap'
 import { request } from 'undici'
 import { buildGateway } from '../../../gateway/app.js'
 import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
-import metricsPlugin from '../../../gateway/metrics/metrics-plugin.js'
 import { parseExposition } from '../../../gateway/metrics/parse-exposition.js'
 import { routesYaml } from '../../helpers/gateway.js'
 import { namedUpstream, startServer } from '../../helpers/http-server.js'
@@ -25,7 +24,6 @@ t.test('/metrics is valid Prometheus exposition with route-template labels only'
     ]
   }))
   const app = await buildGateway({ config, env: {} })
-  await app.register(metricsPlugin)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
 

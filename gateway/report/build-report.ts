@@ -1,0 +1,89 @@
+/**
+ * GET /admin/report/:feature's body: the window's figures for shadow pairs and live canary
+ * traffic side by side, both backends' memory, the diff rate, sample sizes and the verdict.
+ */
+import { stageOf, type MigrationStage } from '../admin/flag-view.js'
+import type { RuntimeSnapshot } from '../config/config-holder.js'
+import type { OverrideStore } from '../flags/override-store.js'
+import { effectiveFlag } from '../routing/flags.js'
+import type { MemoryReader, MemoryReading } from './backend-memory.js'
+import type { LatencyRecorder } from './recorder-types.js'
+import { summariseWindow, type SideFigures, type WindowFigures } from './summarise.js'
+import { decideVerdict, type Recommendation, type VerdictThresholds } from './verdict.js'
+
+export interface ReportContext {
+  snapshot: RuntimeSnapshot
+  overrides: OverrideStore
+  recorder: LatencyRecorder
+  readMemory: MemoryReader
+  thresholds: VerdictThresholds
+  /** The diff store's all-time diff rate of a feature, shown next to the windowed one. */
+  storedDiffRate?: (feature: string) => Promise<number | null>
+}
+
+export interface FeaturePhase {
+  stage: MigrationStage
+  enabled: boolean
+  canary: number
+  shadowSample: number
+  /** `legacy`, `shadow 10%`, `canary 25%`, `new`. */
+  label: string
+}
+
+export interface FeatureReport {
+  feature: string
+  window: string
+  generatedAt: string
+  phase: FeaturePhase
+  /** Both sides answered the same mirrored requests. */
+  shadow: WindowFigures['shadow']
+  /** Live requests of the feature: old = legacy-served, new = new-served (the canary). */
+  canary: { old: SideFigures, new: SideFigures }
+  memory: { old: MemoryReading, new: MemoryReading }
+  diffRate: { shadowPairs: number | null, diffStore: number | null }
+  sampleSizes: { shadowPairs: number, canaryOld: number, canaryNew: number, minimum: number }
+  thresholds: VerdictThresholds
+  recommendation: Recommendation
+}
+
+export function phaseOf (snapshot: RuntimeSnapshot, overrides: OverrideStore, feature: string): FeaturePhase {
+  const yaml = snapshot.config.features[feature]
+  const flag = effectiveFlag(feature, yaml, overrides, snapshot.decideContext.envFlags)
+  const stage = stageOf(flag.enabled, flag.canary, yaml.shadow.sample)
+  const label = stage === 'canary'
+    ? `canary ${flag.canary}%`
+    : stage === 'shadow' ? `shadow ${yaml.shadow.sample}%` : stage
+  return { stage, enabled: flag.enabled, canary: flag.canary, shadowSample: yaml.shadow.sample, label }
+}
+
+export async function buildFeatureReport (
+  ctx: ReportContext, feature: string, windowMinutes: number, now = Date.now()
+): Promise<FeatureReport> {
+  const { upstreams } = ctx.snapshot.config
+  const [minutes, oldMemory, newMemory, storedRate] = await Promise.all([
+    ctx.recorder.read(feature, windowMinutes, now),
+    ctx.readMemory(upstreams.legacy.metricsUrl),
+    ctx.readMemory(upstreams.new.metricsUrl),
+    ctx.storedDiffRate?.(feature).catch(() => null) ?? Promise.resolve(null)
+  ])
+  const figures = summariseWindow(minutes)
+  const recommendation = decideVerdict({ figures, memory: { old: oldMemory.bytes, new: newMemory.bytes } }, ctx.thresholds)
+  return {
+    feature,
+    window: `${windowMinutes}m`,
+    generatedAt: new Date(now).toISOString(),
+    phase: phaseOf(ctx.snapshot, ctx.overrides, feature),
+    shadow: figures.shadow,
+    canary: figures.live,
+    memory: { old: oldMemory, new: newMemory },
+    diffRate: { shadowPairs: figures.shadow.diffRate, diffStore: storedRate },
+    sampleSizes: {
+      shadowPairs: figures.shadow.pairs,
+      canaryOld: figures.live.old.requests,
+      canaryNew: figures.live.new.requests,
+      minimum: ctx.thresholds.minSamples
+    },
+    thresholds: ctx.thresholds,
+    recommendation
+  }
+}
