@@ -36,16 +36,6 @@ export class LlmMalformedResponseError extends LlmError {
   }
 }
 
-/** A model name this service has no provider for (checked before any network call). */
-export class LlmUnknownModelError extends LlmError {
-  override readonly code = 'NS_ERR_LLM_UNKNOWN_MODEL'
-  override readonly statusCode = 400
-  constructor (model: string) {
-    super(`no provider serves model "${model}"`)
-    this.name = 'LlmUnknownModelError'
-  }
-}
-
 /** Reads a Retry-After header value (seconds or HTTP date) or a Google "37s" retryDelay. */
 export function parseRetryAfter (value: string | undefined | null): number {
   if (value == null || value === '') return DEFAULT_RETRY_AFTER_SECONDS

@@ -16,6 +16,7 @@ export interface GeminiProviderOptions {
 }
 
 export function createGeminiProvider (options: GeminiProviderOptions): LlmProvider {
+  if (options.apiKey === '') return missingKeyProvider()
   const client = new GoogleGenAI({
     apiKey: options.apiKey,
     httpOptions: {
@@ -84,4 +85,14 @@ export function translateGeminiError (err: unknown): LlmError {
   }
   if (err instanceof SyntaxError) return new LlmMalformedResponseError(`Gemini sent a malformed response: ${message}`, { cause: err })
   return new LlmError(`Gemini request failed: ${message}`, { cause: err })
+}
+
+/** Without a key every call fails the same clear way, with no network call. */
+function missingKeyProvider (): LlmProvider {
+  const fail = (): never => { throw new LlmError('GOOGLE_API_KEY is not set; set it or use LLM_PROVIDER=offline') }
+  return {
+    name: 'gemini',
+    async complete () { return fail() },
+    async * stream () { yield fail() }
+  }
 }

@@ -100,3 +100,9 @@ t.test('500 and malformed answers become LLM errors', async (t) => {
   mode = 'bad-stream'
   await t.rejects(collect(provider.stream(request)), LlmMalformedResponseError)
 })
+
+t.test('without an API key every call is an LLM error and nothing is sent', async (t) => {
+  const provider = createGeminiProvider({ apiKey: '' })
+  await t.rejects(provider.complete(request), { message: /GOOGLE_API_KEY is not set/ })
+  await t.rejects(collect(provider.stream(request)), { message: /GOOGLE_API_KEY is not set/ })
+})
