@@ -4,12 +4,20 @@
  * A scenario is harassment-prevention by its `category`, by an id in scenario31-43, or by an id
  * containing "harassment"; gray_zone_* are therefore "regular", a legacy quirk kept on purpose.
  */
+import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 
-export const DEFAULT_SCENARIOS_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url))
+/**
+ * The YAML folder next to this file; from a build in dist/ (tsc copies no YAML) the same folder
+ * in the source tree.
+ */
+export const DEFAULT_SCENARIOS_DIR = [
+  new URL('./scenarios/', import.meta.url),
+  new URL('../../../legacy-adapter/stand-in/scenarios/', import.meta.url)
+].map((url) => fileURLToPath(url)).find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./scenarios/', import.meta.url))
 
 export type ScenarioCategory = 'regular_communication' | 'harassment_prevention'
 
