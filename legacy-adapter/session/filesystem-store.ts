@@ -127,9 +127,10 @@ export function createFileSystemSessionStore (options: FileSystemSessionStoreOpt
   const locked = async <T>(sid: string, task: () => Promise<T>): Promise<T> => {
     const previous = locks.get(sid) ?? Promise.resolve()
     const run = previous.then(task, task)
-    const settled = run.catch(() => {})
+    // The last waiter for a sid removes the entry, so the map only holds sids in use.
+    const release = (): void => { if (locks.get(sid) === settled) locks.delete(sid) }
+    const settled: Promise<void> = run.then(release, release)
     locks.set(sid, settled)
-    void settled.then(() => { if (locks.get(sid) === settled) locks.delete(sid) })
     return await run
   }
 
