@@ -6,7 +6,7 @@
  * Register on the instance buildGateway returns (it needs `app.gateway`). The plugin owns the
  * audit log it is given and closes it with the app.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { createMemoryAuditLog, type AuditLog } from '../audit/audit-log.js'
 import { AdminNotFoundError } from '../errors.js'
@@ -17,8 +17,13 @@ import { reloadRoutes } from './reload-routes.js'
 import { rollbackRoutes } from './rollback-routes.js'
 
 export interface AdminPluginOptions {
-  /** GATEWAY_ADMIN_TOKEN; unset or empty: loopback callers only. */
-  token: string | undefined
+  /**
+   * The hook from createAdminAuth, shared with the other admin plugins (diffs, report,
+   * dashboard) so the "no token" warning is logged once. Or give `token` and one is made here.
+   */
+  auth?: onRequestAsyncHookHandler
+  /** GATEWAY_ADMIN_TOKEN; unset or empty: loopback callers only. Ignored when `auth` is given. */
+  token?: string
   /** Default: in memory (one process). createRedisAuditLog shares it across replicas. */
   audit?: AuditLog
 }
@@ -36,10 +41,10 @@ async function adminPlugin (app: FastifyInstance, options: AdminPluginOptions): 
   app.decorate('adminAudit', audit)
   app.addHook('onClose', async () => { await audit.close() })
   const ctx: AdminContext = { gateway: app.gateway, audit }
-  const auth = createAdminAuth({ token: options.token, log: app.log })
+  const auth = options.auth ?? createAdminAuth({ token: options.token, log: app.log }).hook
 
   await app.register(async function adminScope (scope) {
-    scope.addHook('onRequest', auth.hook)
+    scope.addHook('onRequest', auth)
     await scope.register(flagRoutes, ctx)
     await scope.register(rollbackRoutes, ctx)
     await scope.register(reloadRoutes, ctx)

@@ -80,3 +80,16 @@ t.test('unknown admin paths are 404 behind auth, never proxied', async (t) => {
   t.equal(missing.statusCode, 404)
   t.equal(missing.json().code, 'GW_ERR_ADMIN_NOT_FOUND')
 })
+
+t.test('one shared hook protects the admin plugin and any other admin route', async (t) => {
+  const config = parseRoutesConfig(routesYaml({ legacy: 'http://127.0.0.1:9', new: 'http://127.0.0.1:9' }))
+  const app = await buildGateway({ config, env: {} })
+  t.teardown(() => app.close())
+  const auth = createAdminAuth({ token: TOKEN })
+  await app.register(adminPlugin, { auth: auth.hook })
+  app.get('/admin/elsewhere', { onRequest: auth.hook }, async () => ({ ok: true }))
+  for (const url of ['/admin/flags', '/admin/elsewhere']) {
+    t.equal((await app.inject({ url })).statusCode, 401, url)
+    t.equal((await app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } })).statusCode, 200, url)
+  }
+})
