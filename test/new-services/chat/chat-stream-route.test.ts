@@ -6,6 +6,7 @@ import { createLlmService } from '../../../new-services/llm/llm-service.js'
 import type { LlmProvider } from '../../../new-services/llm/types.js'
 import { buildTestApp, newClient } from '../helpers/build-test-app.js'
 import { failingLlm } from '../helpers/failing-llm.js'
+import { startFakeServer } from '../helpers/fake-http-server.js'
 
 /** A provider that holds back everything after its first chunk until the test lets it go. */
 function gatedProvider (): { provider: LlmProvider, release: () => void, finished: () => boolean } {
@@ -111,4 +112,31 @@ t.test('a shadow stream writes no history', async (t) => {
   const res = await client.post('/api/v2/chat', { message: 'hi' }, { 'x-shadow-request': '1' })
   t.match(res.body, /"done":true/)
   t.equal(((await store.load(client.sid))?.chat_history as unknown[]).length, 1)
+})
+
+t.test('end to end with a fake Gemini: its first SSE chunk reaches our client while it holds the rest', async (t) => {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  const part = (text: string): string => `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text }] } }] })}\r\n\r\n`
+  const gemini = await startFakeServer(t, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' })
+    res.write(part('Gemini: '))
+    gate.then(() => { res.end(part('done')) }, () => {})
+  })
+  const { app } = await buildTestApp(t, { llm: { mode: 'network', gemini: { apiKey: 'k', baseUrl: gemini.url } } })
+  const client = await newClient(app)
+  const base = await listen(t, app)
+  const res = await request(`${base}/api/v2/chat`, {
+    method: 'POST',
+    headers: { cookie: client.cookie, 'x-csrf-token': client.token, 'content-type': 'application/json' },
+    body: JSON.stringify({ message: 'hello', model: 'gemini/gemini-2.0-flash' })
+  })
+  const iterator = res.body[Symbol.asyncIterator]()
+  let received = ''
+  while (!received.includes('\n\n')) received += String((await iterator.next()).value)
+  t.equal(received, 'data: {"content":"Gemini: "}\n\n')
+  release()
+  for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) received += String(next.value)
+  t.match(received, /data: \{"done":true,"full_content":"Gemini: done"\}\n\n$/)
+  t.equal(gemini.requests[0].url, '/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse')
 })
