@@ -1,0 +1,83 @@
+/** A gateway with the report and dashboard plugins, seeded with shadow pairs, canary traffic and diffs. */
+import type { FastifyInstance } from 'fastify'
+import { buildGateway } from '../../../gateway/app.js'
+import { createAdminAuth } from '../../../gateway/admin/auth.js'
+import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
+import dashboardPlugin from '../../../gateway/dashboard/dashboard-plugin.js'
+import type { DiffRecord } from '../../../gateway/diff-store/types.js'
+import recorderPlugin from '../../../gateway/report/recorder-plugin.js'
+import reportPlugin from '../../../gateway/report/report-plugin.js'
+import { routesYaml } from '../../helpers/gateway.js'
+import { freePort } from '../../helpers/http-server.js'
+
+export const TOKEN = 'dashboard-test-token'
+
+export async function startSeededDashboard (): Promise<{ app: FastifyInstance, url: string }> {
+  // The seeded figures stand in for traffic; the upstreams are never called.
+  const nowhere = `http://127.0.0.1:${await freePort()}`
+  const config = parseRoutesConfig(routesYaml({
+    legacy: nowhere,
+    new: nowhere,
+    features: {
+      chat: { enabled: true, canary: 25, shadow: { sample: 50 } },
+      scenario: { enabled: false, shadow: { sample: 10 } },
+      watch: { enabled: false }
+    },
+    routes: [
+      { path: '/api/chat', feature: 'chat' },
+      { path: '/api/scenario_chat', feature: 'scenario' },
+      { path: '/api/watch/*', feature: 'watch' }
+    ]
+  }))
+  const app = await buildGateway({ config, env: {} })
+  const auth = createAdminAuth({ token: TOKEN }).hook
+  await app.register(recorderPlugin)
+  await app.register(reportPlugin, { auth, thresholds: { minSamples: 50 } })
+  await app.register(dashboardPlugin, { auth })
+  const url = await app.listen({ port: 0, host: '127.0.0.1' })
+
+  const now = Date.now()
+  const recorder = app.latencyRecorder
+  for (let minute = 9; minute >= 0; minute--) {
+    const at = now - minute * 60_000
+    for (let i = 0; i < 30; i++) {
+      recorder.recordShadowPair({
+        feature: 'chat',
+        legacy: { latencyMs: 40 + (i % 7), status: 200 },
+        candidate: { latencyMs: 90 + (i % 11) + minute, status: 200 },
+        different: i % 8 === 0
+      }, at)
+      recorder.recordShadowPair({
+        feature: 'scenario',
+        legacy: { latencyMs: 60 + (i % 5), status: 200 },
+        candidate: { latencyMs: 58 + (i % 5), status: 200 },
+        different: false
+      }, at)
+      recorder.recordLive('chat', i % 4 === 0 ? 'new' : 'old', { latencyMs: 45 + (i % 9), status: 200 }, at)
+    }
+  }
+  await app.gateway.diffStore.record(diffRecord(now))
+  return { app, url }
+}
+
+function diffRecord (now: number): DiffRecord {
+  return {
+    id: 'seeded-diff-1',
+    time: new Date(now - 30_000).toISOString(),
+    feature: 'chat',
+    route: '/api/chat',
+    method: 'POST',
+    path: '/api/chat',
+    sessionHash: 'f3a9c2',
+    legacy: { status: 200, latencyMs: 41 },
+    candidate: { status: 200, latencyMs: 97 },
+    verdict: 'different',
+    differences: [
+      { kind: 'changed', path: 'response', legacy: 'Good morning! How can I help?', candidate: 'Good morning. How can I help you today?' },
+      { kind: 'missing', path: 'model_used', legacy: 'gemini/gemini-1.5-flash' }
+    ],
+    differenceCount: 2,
+    fields: ['response', 'model_used'],
+    noiseDropped: 0
+  }
+}
