@@ -36,6 +36,9 @@ export class LlmMalformedResponseError extends LlmError {
   }
 }
 
+/** Every code above; docs/new-services.md lists the same (a test keeps them in step). */
+export const LLM_ERROR_CODES = ['NS_ERR_LLM_PROVIDER', 'NS_ERR_LLM_RATE_LIMIT', 'NS_ERR_LLM_MALFORMED'] as const
+
 /** Reads a Retry-After header value (seconds or HTTP date) or a Google "37s" retryDelay. */
 export function parseRetryAfter (value: string | undefined | null): number {
   if (value == null || value === '') return DEFAULT_RETRY_AFTER_SECONDS
