@@ -12,7 +12,7 @@ import { main } from '../../../gateway/cli/main.js'
 import { parseWorkers } from '../../../gateway/cluster.js'
 import { routesYaml } from '../../helpers/gateway.js'
 import { namedUpstream, startServer } from '../../helpers/http-server.js'
-import { REDIS_URL } from '../../helpers/requirements.js'
+import { REDIS_URL, uniquePrefix } from '../../helpers/requirements.js'
 
 const CLI = fileURLToPath(new URL('./fixtures/cli.ts', import.meta.url))
 
@@ -40,7 +40,8 @@ t.test('two workers serve one port; a killed worker is replaced; SIGTERM stops a
   await writeFile(file, routesYaml({ legacy: legacy.url, new: legacy.url }))
 
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--workers', '2', '--config', file], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL, LOG_LEVEL: 'info' },
+    // A prefix of its own, for when startGateway reads REDIS_URL (it only reads overrides here).
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL, GATEWAY_REDIS_PREFIX: uniquePrefix('cluster'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
