@@ -1,14 +1,8 @@
 /**
- * Flask-Session's filesystem store, in cachelib's FileSystemCache format byte for byte:
- * - file name: md5(keyPrefix + sid) in hex, in the session directory;
- * - content: the expiry as a 4-byte unsigned int in NATIVE byte order (cachelib writes
- *   struct.pack("I"), which is little-endian on x86 and ARM, not big-endian), unix seconds,
- *   0 = never, then the pickle (cachelib uses pickle.HIGHEST_PROTOCOL, 5 on Python 3.8+);
- * - written to `tmp<random>.__wz_cache` in the same directory, then renamed over the target and
- *   chmod-ed to the file mode (0600), as cachelib's set() does;
- * - cachelib's entry counter file (md5("__wz_cache_count"), a pickled int) is kept in step when a
- *   session file is created or deleted, so Flask's threshold pruning still counts our files.
- * An expired or too short file reads as no session, as cachelib's get() does.
+ * Flask-Session's filesystem store, in cachelib's FileSystemCache format (cachelib-file.ts): the
+ * file md5(keyPrefix + sid), a native-order 4-byte expiry, then the pickle (protocol 5, as cachelib
+ * writes), replaced atomically through a temp file; cachelib's entry counter is kept in step when
+ * a session file is created or deleted. An expired or too short file reads as no session.
  *
  * update() guarantee: update() calls for one sid are serialised within this process; against
  * other processes (Flask, another replica) the store re-reads the file just before the rename and,
@@ -16,21 +10,17 @@
  * (merge-top-level.ts), so keys the other writer set and `change` did not touch survive. The
  * remaining window is the time between that re-read and the rename.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
-import { endianness } from 'node:os'
+import { unlink } from 'node:fs/promises'
 import path from 'node:path'
-import { mergeTopLevel } from './merge-top-level.js'
+import {
+  adjustEntryCount, CACHELIB_FILE_MODE, cachelibFileName, ensureDir, entryPayload, exists, isMissing, readOrNull, writeEntryAtomically
+} from './cachelib-file.js'
 import { FLASK_PERMANENT_SESSION_LIFETIME_S, FLASK_SESSION_KEY_PREFIX } from './flask-defaults.js'
+import { mergeTopLevel } from './merge-top-level.js'
 import type { SessionData, SessionStore } from './types.js'
-import { readPickle } from './pickle-reader.js'
-import { writePickle } from './pickle-writer.js'
 import { createPickleCodec, type ValueCodec } from './value-codec.js'
 
-export const CACHELIB_TMP_SUFFIX = '.__wz_cache'
-export const CACHELIB_COUNT_KEY = '__wz_cache_count'
-export const CACHELIB_FILE_MODE = 0o600
-const LITTLE_ENDIAN = endianness() === 'LE'
+export { cachelibFileName }
 
 export interface FileSystemSessionStoreOptions {
   /** Flask-Session's SESSION_FILE_DIR (the legacy app: ./flask_session). */
@@ -51,23 +41,6 @@ export interface FileSystemSessionStore extends SessionStore {
   fileFor (sid: string): string
 }
 
-export function cachelibFileName (key: string): string {
-  return createHash('md5').update(key, 'utf8').digest('hex')
-}
-
-function isMissing (err: unknown): boolean {
-  return (err as NodeJS.ErrnoException)?.code === 'ENOENT'
-}
-
-async function readOrNull (file: string): Promise<Buffer | null> {
-  try {
-    return await readFile(file)
-  } catch (err) {
-    if (isMissing(err)) return null
-    throw err
-  }
-}
-
 export function createFileSystemSessionStore (options: FileSystemSessionStoreOptions): FileSystemSessionStore {
   const { dir } = options
   const keyPrefix = options.keyPrefix ?? FLASK_SESSION_KEY_PREFIX
@@ -77,51 +50,16 @@ export function createFileSystemSessionStore (options: FileSystemSessionStoreOpt
   const now = options.now ?? Date.now
   const locks = new Map<string, Promise<unknown>>()
   const fileFor = (sid: string): string => path.join(dir, cachelibFileName(keyPrefix + sid))
-  const countFile = path.join(dir, cachelibFileName(CACHELIB_COUNT_KEY))
 
-  const header = (expiry: number): Buffer => {
-    const b = Buffer.alloc(4)
-    if (LITTLE_ENDIAN) b.writeUInt32LE(expiry); else b.writeUInt32BE(expiry)
-    return b
-  }
-  /** The pickle bytes of a live entry, or null for a missing, expired or truncated one. */
-  const payload = (raw: Buffer | null): Buffer | null => {
-    if (raw === null || raw.length < 4) return null
-    const expiry = LITTLE_ENDIAN ? raw.readUInt32LE(0) : raw.readUInt32BE(0)
-    if (expiry !== 0 && expiry < now() / 1000) return null
-    return raw.subarray(4)
-  }
-  let dirReady: Promise<unknown> | undefined
-  const writeAtomically = async (file: string, expiry: number, body: Buffer): Promise<void> => {
-    // cachelib creates the directory when Flask starts; a TypeScript writer may be first.
-    dirReady ??= mkdir(dir, { recursive: true })
-    await dirReady
-    const tmp = path.join(dir, `tmp${randomBytes(6).toString('hex')}${CACHELIB_TMP_SUFFIX}`)
-    try {
-      await writeFile(tmp, Buffer.concat([header(expiry), body]), { flag: 'wx', mode: fileMode })
-      await rename(tmp, file)
-    } catch (err) {
-      await unlink(tmp).catch(() => {})
-      throw err
-    }
-    await chmod(file, fileMode)
-  }
-  /** cachelib keeps a count of entries only when its threshold is on; it created the file then. */
-  const adjustCount = async (delta: number): Promise<void> => {
-    const body = payload(await readOrNull(countFile))
-    if (body === null) return
-    let count: unknown
-    try {
-      count = readPickle(body)
-    } catch {
-      return // A damaged counter is cachelib's to rebuild; it must not fail a session write.
-    }
-    if (typeof count !== 'number') return
-    await writeAtomically(countFile, 0, writePickle(Math.max(0, count + delta), { protocol: 5 }))
-  }
+  let dirReady: Promise<void> | undefined
+  const payload = (raw: Buffer | null): Buffer | null => entryPayload(raw, now())
+  const adjustCount = async (delta: number): Promise<void> => await adjustEntryCount(dir, delta, fileMode)
   const write = async (sid: string, data: SessionData, existed: boolean): Promise<void> => {
     const expiry = lifetimeSeconds === 0 ? 0 : Math.floor(now() / 1000) + lifetimeSeconds
-    await writeAtomically(fileFor(sid), expiry, codec.encode(data))
+    // cachelib creates the directory when Flask starts; a TypeScript writer may be first.
+    dirReady ??= ensureDir(dir).catch((err: unknown) => { dirReady = undefined; throw err })
+    await dirReady
+    await writeEntryAtomically(dir, fileFor(sid), expiry, codec.encode(data), fileMode)
     if (!existed) await adjustCount(1)
   }
   const locked = async <T>(sid: string, task: () => Promise<T>): Promise<T> => {
@@ -141,10 +79,7 @@ export function createFileSystemSessionStore (options: FileSystemSessionStoreOpt
       return body === null ? null : codec.decode(body)
     },
     async save (sid, data) {
-      await locked(sid, async () => {
-        const raw = await readOrNull(fileFor(sid))
-        await write(sid, data, raw !== null)
-      })
+      await locked(sid, async () => { await write(sid, data, await exists(fileFor(sid))) })
     },
     async update (sid, change) {
       return await locked(sid, async () => {
