@@ -61,7 +61,7 @@ export function createRedisRecorder (options: RedisRecorderOptions): RedisLatenc
     }
   }
 
-  const timer = setInterval(() => { void flush() }, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)
+  const timer = setInterval(() => { flush().catch(() => {}) }, options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS)
   timer.unref()
 
   return {

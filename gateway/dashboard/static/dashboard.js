@@ -1,6 +1,7 @@
 /* The dashboard page: draws GET /admin/dashboard-data. Plain browser JS, no build step.
  * The admin token comes from the URL fragment (#token=...), which browsers never send to the
  * server, or from a prompt; it is kept in sessionStorage for this tab only. */
+/* global location, history, Node, prompt, uPlot */
 'use strict'
 ;(function () {
   const REFRESH_MS = 10000
@@ -75,7 +76,7 @@
     const old = charts.get(id)
     if (old) old.destroy()
     container.replaceChildren(el('h3', {}, title))
-    const plot = new uPlot({
+    const plot = new uPlot({ // eslint-disable-line new-cap
       width: 420,
       height: 200,
       series: [{}, ...series],
