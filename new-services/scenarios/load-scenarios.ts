@@ -27,8 +27,7 @@ export function scenariosDirFromEnv (env: Record<string, string | undefined> = p
 }
 
 export async function loadScenarios (dir: string): Promise<Scenario[]> {
-  // Sorted names stand in for the legacy app's filesystem order, which breaks number ties.
-  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort()
+  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort(fileOrder)
   const found: Scenario[] = []
   for (const file of files) {
     const doc = parse(await readFile(path.join(dir, file), 'utf8')) as unknown
@@ -48,6 +47,15 @@ export async function loadScenarios (dir: string): Promise<Scenario[]> {
     .map((scenario, index) => ({ scenario, index, n: trailingNumber(scenario.id) }))
     .sort((a, b) => a.n - b.n || a.index - b.index)
     .map((entry) => entry.scenario)
+}
+
+/**
+ * Number ties follow the legacy app's os.listdir order, which is arbitrary; like the stand-in,
+ * scenarioN files come first, then the others by name, so both list scenarios identically.
+ */
+function fileOrder (a: string, b: string): number {
+  const numbered = (name: string): number => /^scenario\d+\.ya?ml$/.test(name) ? 0 : 1
+  return numbered(a) - numbered(b) || a.localeCompare(b)
 }
 
 function trailingNumber (id: string): number {

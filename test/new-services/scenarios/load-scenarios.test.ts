@@ -7,8 +7,8 @@ const FIXTURES = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url
 
 t.test('single files take the stem as id, list files their entries; ordered by trailing number', async (t) => {
   const scenarios = await loadScenarios(FIXTURES)
-  // Ties keep file order: harassment_gray_zones.yaml sorts before harassment_training.yaml and scenario1.yaml.
-  t.same(scenarios.map((s) => s.id), ['gray_zone_01', 'training_01', 'scenario1', 'gray_zone_02', 'scenario2', 'scenario31'])
+  // Ties: scenarioN files first, then the list files by name (as the stand-in orders them).
+  t.same(scenarios.map((s) => s.id), ['scenario1', 'gray_zone_01', 'training_01', 'scenario2', 'gray_zone_02', 'scenario31'])
   const first = scenarios.find((s) => s.id === 'scenario1')
   t.equal(first?.title, '新しい上司への挨拶')
   t.equal(first?.character_setting?.initial_approach, '軽く会釈して自己紹介する')
