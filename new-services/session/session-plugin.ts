@@ -9,10 +9,13 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { readCookie } from '../../legacy-adapter/session/read-cookie.js'
 import type { SessionCookieCodec, SessionData, SessionStore } from '../../legacy-adapter/session/types.js'
+import { appErrorBody } from '../http/app-errors.js'
+import { flaskJsonBody, sendJson } from '../http/flask-json.js'
 import { capHistories } from './history-cap.js'
 import { sessionSetCookie, type SessionCookieOptions } from './session-cookie.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
+export const SESSION_STORE_FAILED_MESSAGE = 'セッションの読み書きに失敗しました。しばらくしてから再試行してください。'
 
 export class RequestSession {
   /** True when a route changed `data`; the hook then writes the whole dict back. */
@@ -86,22 +89,37 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     return sessionSetCookie(codec.serialize(session.sid), cookie)
   }
 
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const readOnly = request.headers[SHADOW_HEADER] === '1'
     const sid = codec.parse(readCookie(request.headers.cookie, cookie.name))
-    const stored = sid == null ? null : await store.load(sid)
+    let stored: SessionData | null
+    try {
+      stored = sid == null ? null : await store.load(sid)
+    } catch (err) {
+      // Never carry on with an empty session: saving it would overwrite the real one.
+      request.log.error({ err }, 'session load failed')
+      return await sendJson(reply, 503, appErrorBody('INTERNAL_SERVER_ERROR', SESSION_STORE_FAILED_MESSAGE))
+    }
     // A cookie naming an unknown id keeps that id, as Flask-Session does.
     const data: SessionData = stored ?? (cookie.permanent ? { _permanent: true } : {})
     request.session = new RequestSession(sid ?? randomUUID(), data, sid == null, readOnly)
   })
 
-  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const session = request.session
-    if (session == null) return
+    if (session == null) return payload
     const setCookie = setCookieFor(session)
     if (setCookie != null) reply.header('set-cookie', setCookie)
-    if (!session.modified || session.deferred || session.readOnly) return
-    await store.save(session.sid, capHistories(session.data, historyCap))
+    if (!session.modified || session.deferred || session.readOnly) return payload
+    try {
+      await store.save(session.sid, capHistories(session.data, historyCap))
+      return payload
+    } catch (err) {
+      // The client must not believe a change was kept: the answer becomes a 503.
+      request.log.error({ err }, 'session save failed')
+      reply.code(503).header('content-type', 'application/json').removeHeader('set-cookie')
+      return Buffer.from(flaskJsonBody(appErrorBody('INTERNAL_SERVER_ERROR', SESSION_STORE_FAILED_MESSAGE)))
+    }
   })
 }
 

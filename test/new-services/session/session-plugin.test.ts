@@ -1,5 +1,6 @@
 import t from 'tap'
 import { createSessionCookieCodec } from '../../../legacy-adapter/session/cookie-codec.js'
+import { createMemorySessionStore } from '../../../new-services/session/memory-session-store.js'
 import { buildTestApp, newClient } from '../helpers/build-test-app.js'
 
 t.test('a cookie-less request gets a session cookie like Flask-Session, and nothing is stored yet', async (t) => {
@@ -69,4 +70,28 @@ t.test('signed cookies (the legacy Redis mode): verified, browser-session, not s
   t.equal(String(again.headers['set-cookie']).split(';')[0], `session=${value}`, 'a non-empty session sets it on every response')
   const forged = await app.inject({ method: 'GET', url: '/api/csrf-token', headers: { cookie: `session=${value.slice(0, -2)}xx` } })
   t.not(forged.json().csrf_token, token.json().csrf_token)
+})
+
+t.test('a failing store answers 503 in the AppError shape and never carries on with an empty session', async (t) => {
+  const base = createMemorySessionStore()
+  let failLoad = false
+  let failSave = false
+  const store = {
+    ...base,
+    load: async (sid: string) => { if (failLoad) throw new Error('store down'); return await base.load(sid) },
+    save: async (sid: string, data: Record<string, unknown>) => { if (failSave) throw new Error('disk full'); await base.save(sid, data) }
+  }
+  const { app } = await buildTestApp(t, { sessionStore: store })
+  const client = await newClient(app)
+  failSave = true
+  const unsaved = await client.post('/api/start_chat', { partner_type: 'boss' })
+  t.equal(unsaved.statusCode, 503)
+  t.equal(unsaved.json().error.code, 'INTERNAL_SERVER_ERROR')
+  t.notMatch(unsaved.body, /disk full/)
+  t.equal((await base.load(client.sid))?.chat_settings, undefined)
+  failSave = false
+  failLoad = true
+  const unread = await client.post('/api/start_chat', { partner_type: 'boss' })
+  t.equal(unread.statusCode, 503)
+  t.equal((await base.load(client.sid))?.chat_settings, undefined, 'nothing written over the unreadable session')
 })
