@@ -21,7 +21,7 @@ import { loadScenarios, scenariosDirFromEnv } from './scenarios/load-scenarios.j
 import type { Scenario } from './scenarios/scenario-types.js'
 import type { Env, ServiceContext, SessionStoreInfo } from './service-context.js'
 import csrfPlugin from './session/csrf.js'
-import { DEFAULT_HISTORY_CAP } from './session/history-cap.js'
+import { historyCapFromEnv } from './session/history-cap.js'
 import type { SessionCookieOptions } from './session/session-cookie.js'
 import { setUpSessions, type SessionSetupOptions } from './session/session-setup.js'
 import sessionPlugin from './session/session-plugin.js'
@@ -92,7 +92,7 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
     store,
     codec: options.cookieCodec ?? setup.codec,
     cookie: { ...setup.cookie, ...options.cookie },
-    historyCap: options.historyCap ?? (env.HISTORY_CAP != null ? Number(env.HISTORY_CAP) : DEFAULT_HISTORY_CAP)
+    historyCap: options.historyCap ?? historyCapFromEnv(env)
   })
   await app.register(csrfPlugin)
   await app.register(chatRoutes, context)

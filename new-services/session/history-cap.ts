@@ -6,6 +6,15 @@ import type { SessionData } from '../../legacy-adapter/session/types.js'
 
 export const DEFAULT_HISTORY_CAP = 100
 
+/** HISTORY_CAP as a positive integer; anything else fails loudly at start. */
+export function historyCapFromEnv (env: Record<string, string | undefined>): number {
+  const raw = env.HISTORY_CAP
+  if (raw == null || raw === '') return DEFAULT_HISTORY_CAP
+  const cap = Number(raw)
+  if (!Number.isInteger(cap) || cap < 1) throw new Error(`HISTORY_CAP must be a positive integer, got "${raw}"`)
+  return cap
+}
+
 function trim (value: unknown, cap: number): unknown {
   return Array.isArray(value) && value.length > cap ? value.slice(value.length - cap) : value
 }
