@@ -56,6 +56,8 @@ export interface PrimaryAnswer {
   startedAt: number
 }
 
+type TimedCapture = Captured & { latencyMs: number }
+
 export interface ShadowRun {
   /** The user's response from legacy: its headers now, its body when it has been read. */
   primary: (answer: PrimaryAnswer) => void
@@ -109,8 +111,8 @@ export function createShadowRunner (options: { store: DiffStore, log: FastifyBas
   }
 
   function start (target: ShadowTarget, request: ForwardRequest): ShadowRun | null {
-    let resolvePrimary!: (answer: PrimaryAnswer | null) => void
-    const primary = new Promise<PrimaryAnswer | null>((resolve) => { resolvePrimary = resolve })
+    let resolvePrimary!: (answer: (PrimaryAnswer & { captured: Promise<TimedCapture> }) | null) => void
+    const primary = new Promise<(PrimaryAnswer & { captured: Promise<TimedCapture> }) | null>((resolve) => { resolvePrimary = resolve })
     const shadowHeaders = { ...request.headers, [SHADOW_HEADER]: '1', [SHADOW_OF_HEADER]: target.requestId }
     const shadowRequest: ForwardRequest = { ...request, headers: shadowHeaders, signal: undefined }
 
@@ -129,7 +131,7 @@ export function createShadowRunner (options: { store: DiffStore, log: FastifyBas
         headers: answer.headers,
         body: captured.body,
         truncated: captured.truncated,
-        latencyMs: performance.now() - answer.startedAt
+        latencyMs: captured.latencyMs
       }
       if (candidate === 'timeout') for (const listener of events.onTimedOut) listener(target.feature)
       // The comparison is CPU work: it waits for a turn of the event loop the live path is not using.
@@ -156,7 +158,11 @@ export function createShadowRunner (options: { store: DiffStore, log: FastifyBas
       return null
     }
     return {
-      primary: (answer) => resolvePrimary(answer),
+      // Legacy's latency ends when its body has been read, not when the slower side of the pair is in.
+      primary: (answer) => resolvePrimary({
+        ...answer,
+        captured: answer.captured.then((c) => ({ ...c, latencyMs: performance.now() - answer.startedAt }))
+      }),
       abandon: () => resolvePrimary(null)
     }
   }
