@@ -8,7 +8,7 @@ import { loadRoutesFile } from './config/load-config.js'
 import type { GatewayConfig } from './config/types.js'
 import { watchFile } from './config/watch-file.js'
 import { createMemoryOverrideStore, type OverrideStore } from './flags/override-store.js'
-import { createMemoryDiffStore } from './diff-store/memory-diff-store.js'
+import { createDiffStore } from './diff-store/create-diff-store.js'
 import type { DiffStore } from './diff-store/types.js'
 import healthPlugin from './health.js'
 import metricsPlugin from './metrics/metrics-plugin.js'
@@ -27,8 +27,10 @@ export interface GatewayOptions {
   /** A pino logger (server.ts makes one with redaction); default: silent. */
   logger?: FastifyBaseLogger
   overrides?: OverrideStore
-  /** Where shadow comparisons are recorded; default in memory. buildGateway closes it. */
+  /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at redisUrl, else memory. */
   diffStore?: DiffStore
+  /** Shared Redis for the diff store (REDIS_URL in server.ts); unset: in memory. */
+  redisUrl?: string
 }
 
 export interface GatewayHandle {
@@ -63,9 +65,14 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     env: options.env ?? process.env,
     log: app.log
   })
-  const diffStore = options.diffStore ?? createMemoryDiffStore({ maxRecordsPerRoute: config.diffStore.maxRecordsPerRoute })
+  const diffStore = options.diffStore ?? createDiffStore({ config: config.diffStore, redis: options.redisUrl ?? null, log: app.log })
   const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow })
-  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload: holder.reload })
+  const reload = async (): Promise<ReloadResult> => {
+    const result = await holder.reload()
+    app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
+    return result
+  }
+  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload })
   app.addHook('onError', async (request, reply, err) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500
     const fields = { err, url: request.url.split('?')[0], method: request.method, status }
@@ -74,7 +81,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   })
 
   if (options.watchConfig === true && options.configFile !== undefined) {
-    const stop = watchFile(options.configFile, () => { void holder.reload() })
+    const stop = watchFile(options.configFile, () => { void reload() })
     app.addHook('onClose', async () => stop())
   }
   app.addHook('onClose', async () => {

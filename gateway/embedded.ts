@@ -48,7 +48,6 @@ const routesFile = process.env.ROUTES_FILE ?? path.join(distRoot, '..', 'routes.
 startGateway({ configFile: routesFile, port: Number(process.env.PORT ?? 8080) }).then((app) => {
   app.log.info({ gateway: 'http://127.0.0.1:8080', legacy: 'http://127.0.0.1:5001', new: 'http://127.0.0.1:5002', sessionDir },
     'embedded default running: open http://127.0.0.1:8080/admin/')
-  app.addHook('onClose', async () => stop(0))
 }, (err: unknown) => {
   process.stderr.write(`${(err as Error).message}\n`)
   stop(1)

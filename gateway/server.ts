@@ -3,7 +3,9 @@
  * in-flight requests and exit. Everything else lives in buildGateway.
  */
 import type { FastifyInstance } from 'fastify'
+import { openSharedState } from './admin/shared-state.js'
 import { buildGateway } from './app.js'
+import { registerControlPlane } from './control-plane.js'
 import { createLogger } from './logger.js'
 
 export const DEFAULT_PORT = 8080
@@ -17,11 +19,21 @@ export interface StartOptions {
 
 export async function startGateway (options: StartOptions): Promise<FastifyInstance> {
   const logger = createLogger()
-  const app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger })
+  const env = process.env
+  // Overrides are read before serving: a replica must not start on routes.yaml alone while a
+  // rollback is persisted in Redis.
+  const { overrides, audit } = await openSharedState({ env, log: logger })
+  let app: FastifyInstance
+  try {
+    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redisUrl: env.REDIS_URL })
+    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redisUrl: env.REDIS_URL })
+  } catch (err) {
+    await overrides.close()
+    await audit.close()
+    throw err
+  }
   const port = options.port ?? Number(process.env.PORT ?? DEFAULT_PORT)
   const host = options.host ?? process.env.HOST ?? DEFAULT_HOST
-  await app.listen({ port, host })
-
   const onHangup = (): void => { void app.gateway.reload() }
   let closing = false
   const onTerminate = (signal: NodeJS.Signals): void => {
@@ -37,5 +49,6 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   process.once('SIGTERM', onTerminate)
   process.once('SIGINT', onTerminate)
   app.addHook('onClose', async () => { process.off('SIGHUP', onHangup) })
+  await app.listen({ port, host })
   return app
 }
