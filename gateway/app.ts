@@ -81,7 +81,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   })
 
   if (options.watchConfig === true && options.configFile !== undefined) {
-    const stop = watchFile(options.configFile, () => { void reload() })
+    const stop = watchFile(options.configFile, () => { reload().catch(() => {}) })
     app.addHook('onClose', async () => stop())
   }
   app.addHook('onClose', async () => {

@@ -34,7 +34,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   }
   const port = options.port ?? Number(process.env.PORT ?? DEFAULT_PORT)
   const host = options.host ?? process.env.HOST ?? DEFAULT_HOST
-  const onHangup = (): void => { void app.gateway.reload() }
+  const onHangup = (): void => { app.gateway.reload().catch(() => {}) }
   let closing = false
   const onTerminate = (signal: NodeJS.Signals): void => {
     if (closing) return

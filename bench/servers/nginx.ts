@@ -9,7 +9,7 @@ export async function runNginx (upstreamPort: number, port: number, mirrorPort?:
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-bench-nginx-'))
   const mirror = mirrorPort === undefined
     ? ''
-    : `mirror /mirror; mirror_request_body on;`
+    : 'mirror /mirror; mirror_request_body on;'
   const mirrorLocation = mirrorPort === undefined
     ? ''
     : `location = /mirror { internal; proxy_pass http://127.0.0.1:${mirrorPort}$request_uri; proxy_http_version 1.1; proxy_set_header Connection ""; }`

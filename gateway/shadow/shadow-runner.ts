@@ -84,7 +84,8 @@ export function createShadowRunner (options: { store: DiffStore, log: FastifyBas
   const budget: ShadowBudget = createShadowBudget(options.budget.maxConcurrent, options.budget.maxQueue)
 
   const count = (target: Pick<ShadowTarget, 'feature' | 'route'>, outcome: DiffOutcome): void => {
-    void store.countOutcome(target.feature, target.route, outcome)
+    // countOutcome never rejects; nothing to wait for on the live path.
+    store.countOutcome(target.feature, target.route, outcome).catch(() => {})
   }
   const drop: ShadowRunner['drop'] = (target, reason) => {
     count(target, 'dropped')

@@ -33,9 +33,9 @@ t.test('reloading routes.yaml under load', async (t) => {
   let failed = 0
   let servedByNew = 0
   let total = 0
-  let running = true
+  const state = { running: true }
   const worker = async (): Promise<void> => {
-    while (running) {
+    while (state.running) {
       const response = await request(`${url}/api/chat`).catch(() => null)
       total++
       if (response === null || response.statusCode !== 200) failed++
@@ -52,7 +52,7 @@ t.test('reloading routes.yaml under load', async (t) => {
   await rename(`${file}.tmp`, file)
   await new Promise((resolve) => setTimeout(resolve, 600))
   const viaApi = await app.gateway.reload()
-  running = false
+  state.running = false
   await Promise.all(workers)
 
   t.equal(failed, 0, `no failed request out of ${total}`)
@@ -91,10 +91,16 @@ t.test('in-flight requests finish on the configuration they started with', async
   t.teardown(() => app.close())
 
   const pending = request(`${url}/api/chat`)
-  while (release === undefined) await new Promise((resolve) => setTimeout(resolve, 10))
+  const released = async (): Promise<() => void> => {
+    for (;;) {
+      if (release !== undefined) return release
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+  const finish = await released()
   await writeFile(file, yaml('http://127.0.0.1:9'))
   t.equal((await app.gateway.reload()).ok, true, 'new upstream URL applied')
-  release()
+  finish()
   const response = await pending
   t.equal(response.statusCode, 200)
   t.equal(await response.body.text(), 'slow new', 'the old pool finished the in-flight request')
