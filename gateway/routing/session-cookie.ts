@@ -1,15 +1,17 @@
 /**
- * The gateway's view of the Flask session cookie, per routes.yaml `session`.
- * Until the legacy adapter's signed-cookie codec is wired in, unsigned cookies only.
+ * The gateway's view of the Flask session cookie, per routes.yaml `session`: the bare session id,
+ * or `<sid>.<signature>` verified with Flask's SECRET_KEY (itsdangerous, as Flask-Session signs).
  */
+import { createSessionCookieCodec } from '../../legacy-adapter/session/cookie-codec.js'
 import type { SessionCookieCodec } from '../../legacy-adapter/session/types.js'
 import type { SessionConfig } from '../config/types.js'
+import { ConfigInvalidError } from '../errors.js'
 
-const PLAIN_SID = /^[A-Za-z0-9_.-]{1,256}$/
-
-export function createSessionCookieCodecFor (session: SessionConfig, _env: NodeJS.ProcessEnv): SessionCookieCodec {
-  return {
-    parse: (value) => value !== undefined && PLAIN_SID.test(value) ? value : null,
-    serialize: (sid) => sid
+export function createSessionCookieCodecFor (session: SessionConfig, env: NodeJS.ProcessEnv): SessionCookieCodec {
+  if (!session.signed) return createSessionCookieCodec({ signed: false })
+  const secret = env[session.secretEnv]
+  if (secret === undefined || secret === '') {
+    throw new ConfigInvalidError(`session.signed is true but ${session.secretEnv} is not set: the gateway cannot verify session cookies`)
   }
+  return createSessionCookieCodec({ signed: true, secret })
 }
