@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { sendJson } from '../http/flask-json.js'
 import { isLlmFailure, sendLlmFailure } from '../http/llm-failure.js'
-import { isEmptyBody, readJsonObject, stringField } from '../http/request-body.js'
+import { readRequiredObject, stringField } from '../http/request-body.js'
 import { resolveModel } from '../llm/model-names.js'
 import type { ServiceContext } from '../service-context.js'
 import { chatFeedbackPrompt } from './chat-prompts.js'
@@ -14,13 +14,8 @@ export const ATTEMPTED_MODELS = 'Gemini'
 
 export async function chatFeedbackRoute (app: FastifyInstance, context: ServiceContext): Promise<void> {
   app.post('/api/chat_feedback', async (request, reply) => {
-    let data
-    try {
-      data = readJsonObject(request)
-    } catch {
-      data = null
-    }
-    if (isEmptyBody(data)) return await sendJson(reply, 400, { error: 'Invalid request' })
+    const data = readRequiredObject(request)
+    if (data === null) return await sendJson(reply, 400, { error: 'Invalid request' })
     const settings = request.session.get<Record<string, unknown>>('chat_settings')
     if (settings == null || typeof settings !== 'object') {
       return await sendJson(reply, 400, { error: '練習を開始してからフィードバックを取得してください' })

@@ -4,7 +4,7 @@ import { validationError } from '../http/app-errors.js'
 import { sendJson } from '../http/flask-json.js'
 import { isLlmFailure, sendLlmFailure } from '../http/llm-failure.js'
 import { naiveIsoTimestamp } from '../http/naive-timestamp.js'
-import { isEmptyBody, readJsonObject, stringField } from '../http/request-body.js'
+import { readJsonObject, readRequiredObject, stringField } from '../http/request-body.js'
 import { isAllowedModelName, resolveModel } from '../llm/model-names.js'
 import type { ServiceContext } from '../service-context.js'
 import { bleachClean } from './bleach-clean.js'
@@ -16,13 +16,8 @@ export const CHAT_APOLOGY_PREFIX = '申し訳ありません。'
 
 export async function chatRoutes (app: FastifyInstance, context: ServiceContext): Promise<void> {
   app.post('/api/start_chat', async (request, reply) => {
-    let data
-    try {
-      data = readJsonObject(request)
-    } catch {
-      data = null
-    }
-    if (isEmptyBody(data)) return await sendJson(reply, 400, { error: 'Invalid request' })
+    const data = readRequiredObject(request)
+    if (data === null) return await sendJson(reply, 400, { error: 'Invalid request' })
     const session = request.session
     const model = resolveModel('chat', data.model, context.env)
     const partnerType = stringField(data, 'partner_type', 'colleague')

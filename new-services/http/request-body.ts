@@ -50,6 +50,20 @@ export function isEmptyBody (data: JsonObject | null): data is null {
   return data == null || Object.keys(data).length === 0
 }
 
+/**
+ * The body of an endpoint that answers an unreadable or empty body with 400 "Invalid request"
+ * (legacy's `if not data`): the object, or null for that answer.
+ */
+export function readRequiredObject (request: FastifyRequest): JsonObject | null {
+  let data: JsonObject | null
+  try {
+    data = readJsonObject(request)
+  } catch {
+    data = null
+  }
+  return isEmptyBody(data) ? null : data
+}
+
 export function stringField (data: JsonObject | null, key: string, fallback = ''): string {
   const value = data?.[key]
   return typeof value === 'string' ? value : fallback

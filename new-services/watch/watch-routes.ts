@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { sendJson } from '../http/flask-json.js'
 import { isLlmFailure, sendLlmFailure } from '../http/llm-failure.js'
 import { naiveIsoTimestamp } from '../http/naive-timestamp.js'
-import { isEmptyBody, readJsonObject, stringField } from '../http/request-body.js'
+import { readRequiredObject, stringField } from '../http/request-body.js'
 import { isAllowedModelName, resolveModel } from '../llm/model-names.js'
 import type { ServiceContext } from '../service-context.js'
 import {
@@ -24,13 +24,8 @@ function isWatchEntry (value: unknown): value is WatchEntry {
 
 export async function watchRoutes (app: FastifyInstance, context: ServiceContext): Promise<void> {
   app.post('/api/watch/start', async (request, reply) => {
-    let data
-    try {
-      data = readJsonObject(request)
-    } catch {
-      data = null
-    }
-    if (isEmptyBody(data)) return await sendJson(reply, 400, { error: 'Invalid request' })
+    const data = readRequiredObject(request)
+    if (data === null) return await sendJson(reply, 400, { error: 'Invalid request' })
     const modelA = resolveModel('watch', data.model_a, context.env)
     const modelB = resolveModel('watch', data.model_b, context.env)
     if (!isAllowedModelName(modelA)) return await sendJson(reply, 400, { error: '無効なモデルA名です' })
