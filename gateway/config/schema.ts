@@ -2,6 +2,8 @@
  * The one JSON Schema of routes.yaml. Every optional field has its default here, so the loaded
  * config is complete and code never re-states a default.
  */
+import { DEFAULT_VERDICT_THRESHOLDS as VERDICT } from '../report/verdict.js'
+
 const percent = { type: 'number', minimum: 0, maximum: 100 } as const
 const positiveInt = { type: 'integer', minimum: 1 } as const
 
@@ -42,6 +44,38 @@ const compare = {
   }
 } as const
 
+/** Optional: no block, no automatic rollout. Steps run in file order (gateway/rollout/plan.ts checks it). */
+const rollout = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['steps'],
+  properties: {
+    steps: {
+      type: 'array',
+      minItems: 1,
+      // 'shadow' or a canary percentage; each keyword applies to its own type only.
+      items: { type: ['string', 'number'], pattern: '^shadow$', exclusiveMinimum: 0, maximum: 100 }
+    },
+    bakeMs: { type: 'integer', minimum: 0, default: 600_000 },
+    minSamples: { ...positiveInt, default: VERDICT.minSamples },
+    intervalMs: { type: 'integer', minimum: 50, default: 30_000 },
+    autoRollback: { type: 'boolean', default: true },
+    dryRun: { type: 'boolean', default: false },
+    thresholds: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        maxP95Ratio: { type: 'number', minimum: 1, default: VERDICT.maxP95Ratio },
+        latencyToleranceMs: { type: 'number', minimum: 0, default: VERDICT.latencyToleranceMs },
+        errorRateMargin: { type: 'number', minimum: 0, maximum: 1, default: VERDICT.errorRateMargin },
+        maxMemoryRatio: { type: 'number', minimum: 1, default: VERDICT.maxMemoryRatio },
+        maxDiffRate: { type: 'number', minimum: 0, maximum: 1, default: VERDICT.maxDiffRate }
+      }
+    }
+  }
+} as const
+
 const feature = {
   type: 'object',
   additionalProperties: false,
@@ -58,7 +92,8 @@ const feature = {
         mode: { enum: ['stateless', 'stateful'], default: 'stateless' }
       }
     },
-    compare
+    compare,
+    rollout
   }
 } as const
 
@@ -75,7 +110,9 @@ const route = {
       default: []
     },
     feature: { type: 'string' },
-    shadowSafe: { type: 'boolean', default: false }
+    shadowSafe: { type: 'boolean', default: false },
+    // null: the feature's shadow.mode.
+    shadow: { enum: ['stateless', 'stateful', null], default: null }
   }
 } as const
 
@@ -97,7 +134,20 @@ export const routesSchema = {
       properties: {
         cookie: { type: 'string', pattern: '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$', default: 'session' },
         signed: { type: 'boolean', default: false },
-        secretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', default: 'FLASK_SECRET_KEY' }
+        secretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', default: 'FLASK_SECRET_KEY' },
+        // Where the legacy app's Flask-Session keeps sessions; read only for stateful shadows.
+        store: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            type: { enum: ['filesystem', 'redis'], default: 'filesystem' },
+            dir: { type: ['string', 'null'], minLength: 1, default: null },
+            urlEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', default: 'SESSION_REDIS_URL' },
+            keyPrefix: { type: ['string', 'null'], default: null },
+            codec: { enum: ['pickle', 'msgpack', 'json'], default: 'pickle' }
+          }
+        }
       }
     },
     limits: {
@@ -119,7 +169,9 @@ export const routesSchema = {
         maxQueue: { type: 'integer', minimum: 0, default: 256 },
         requestBodyBytes: { type: 'integer', minimum: 0, default: 1024 * 1024 },
         responseBodyBytes: { type: 'integer', minimum: 0, default: 1024 * 1024 },
-        timeoutMs: { ...positiveInt, default: 10_000 }
+        timeoutMs: { ...positiveInt, default: 10_000 },
+        snapshotTtlMs: { ...positiveInt, default: 30_000 },
+        snapshotReadTimeoutMs: { ...positiveInt, default: 200 }
       }
     },
     diffStore: {

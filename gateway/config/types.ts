@@ -38,12 +38,39 @@ export interface ShadowFeatureConfig {
   mode: 'stateless' | 'stateful'
 }
 
+/** `shadow`: flag off, judged on shadow pairs; N: flag on, canary N%. */
+export type RolloutStep = 'shadow' | number
+
+export interface RolloutConfig {
+  steps: RolloutStep[]
+  /** The verdict must stay `ready` this long on a step before the next one. */
+  bakeMs: number
+  /** Requests needed on each side of a source, counted from the step's start. */
+  minSamples: number
+  /** How often the controller reads the report. */
+  intervalMs: number
+  /** not_ready: roll back (flag off, canary 0) when true, else pause. */
+  autoRollback: boolean
+  /** Say what would be done, change nothing. */
+  dryRun: boolean
+  /** The verdict thresholds for this feature's rollout decisions (minSamples above). */
+  thresholds: {
+    maxP95Ratio: number
+    latencyToleranceMs: number
+    errorRateMargin: number
+    maxMemoryRatio: number
+    maxDiffRate: number
+  }
+}
+
 export interface FeatureConfig {
   enabled: boolean
   canary: number
   fallback: boolean
   shadow: ShadowFeatureConfig
   compare: CompareConfig
+  /** Progressive delivery plan (gateway/rollout); absent: flags move by hand only. */
+  rollout?: RolloutConfig
 }
 
 export interface RouteConfig {
