@@ -80,6 +80,8 @@ export interface RouteConfig {
   feature: string
   /** Non-idempotent methods of this route may be mirrored. */
   shadowSafe: boolean
+  /** Overrides the feature's shadow.mode for this route; null: the feature's. */
+  shadow: 'stateless' | 'stateful' | null
 }
 
 export interface SessionConfig {
@@ -87,6 +89,19 @@ export interface SessionConfig {
   signed: boolean
   /** Name of the environment variable holding Flask's SECRET_KEY (for signed cookies). */
   secretEnv: string
+  store: SessionStoreConfig
+}
+
+/** The legacy app's Flask-Session store, read by stateful shadows (docs/stateful-shadow.md). */
+export interface SessionStoreConfig {
+  type: 'filesystem' | 'redis'
+  /** filesystem: SESSION_FILE_DIR; null: the environment's SESSION_FILE_DIR, else ./flask_session. */
+  dir: string | null
+  /** redis: the environment variable holding the session Redis URL (unset: REDIS_URL). */
+  urlEnv: string
+  /** null: Flask-Session's prefix for the type (`session:`; `workplace-roleplay:` in Redis). */
+  keyPrefix: string | null
+  codec: 'pickle' | 'msgpack' | 'json'
 }
 
 export interface LimitsConfig {
@@ -104,6 +119,10 @@ export interface ShadowBudgetConfig {
   requestBodyBytes: number
   responseBodyBytes: number
   timeoutMs: number
+  /** Stateful shadows: how long a session snapshot (and new's resulting session) may live. */
+  snapshotTtlMs: number
+  /** Stateful shadows: the longest the user's request waits for the session snapshot read. */
+  snapshotReadTimeoutMs: number
 }
 
 export interface DiffStoreConfig {
