@@ -8,6 +8,7 @@ import type { OverrideStore } from '../flags/override-store.js'
 import { effectiveFlag } from '../routing/flags.js'
 import type { MemoryReader, MemoryReading } from './backend-memory.js'
 import type { LatencyRecorder } from './recorder-types.js'
+import { countsSince, type ReportSince } from './since.js'
 import { summariseWindow, type SideFigures, type WindowFigures } from './summarise.js'
 import { decideVerdict, type Recommendation, type VerdictThresholds } from './verdict.js'
 
@@ -33,6 +34,8 @@ export interface FeaturePhase {
 export interface FeatureReport {
   feature: string
   window: string
+  /** Set when the figures count from a moment (a rollout step's start), not the whole window. */
+  since?: string
   generatedAt: string
   phase: FeaturePhase
   /** Both sides answered the same mirrored requests. */
@@ -56,21 +59,24 @@ export function phaseOf (snapshot: RuntimeSnapshot, overrides: OverrideStore, fe
   return { stage, enabled: flag.enabled, canary: flag.canary, shadowSample: yaml.shadow.sample, label }
 }
 
+/** `since`: count only what was recorded after that moment (windowMinutes must reach back to it). */
 export async function buildFeatureReport (
-  ctx: ReportContext, feature: string, windowMinutes: number, now = Date.now()
+  ctx: ReportContext, feature: string, windowMinutes: number, now = Date.now(), since?: ReportSince
 ): Promise<FeatureReport> {
   const { upstreams } = ctx.snapshot.config
-  const [minutes, oldMemory, newMemory, storedRate] = await Promise.all([
+  const [recorded, oldMemory, newMemory, storedRate] = await Promise.all([
     ctx.recorder.read(feature, windowMinutes, now),
     ctx.readMemory(upstreams.legacy.metricsUrl),
     ctx.readMemory(upstreams.new.metricsUrl),
     ctx.storedDiffRate?.(feature).catch(() => null) ?? Promise.resolve(null)
   ])
+  const minutes = since === undefined ? recorded : countsSince(recorded, since)
   const figures = summariseWindow(minutes)
   const recommendation = decideVerdict({ figures, memory: { old: oldMemory.bytes, new: newMemory.bytes } }, ctx.thresholds)
   return {
     feature,
     window: `${windowMinutes}m`,
+    ...(since === undefined ? {} : { since: new Date(since.at).toISOString() }),
     generatedAt: new Date(now).toISOString(),
     phase: phaseOf(ctx.snapshot, ctx.overrides, feature),
     shadow: figures.shadow,
