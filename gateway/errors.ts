@@ -45,3 +45,15 @@ export const AdminReloadRejectedError = createError(
 
 export const AdminNotFoundError = createError(
   'GW_ERR_ADMIN_NOT_FOUND', 'no admin endpoint %s %s; see docs/admin-api.md', 404)
+
+export const RolloutNoPlanError = createError(
+  'GW_ERR_ROLLOUT_NO_PLAN', 'feature "%s" has no rollout plan; add features.%s.rollout to routes.yaml and reload', 409)
+
+export const RolloutBadPlanError = createError(
+  'GW_ERR_ROLLOUT_BAD_PLAN', 'the rollout plan cannot run: %s; fix routes.yaml and reload', 422)
+
+export const RolloutConflictError = createError(
+  'GW_ERR_ROLLOUT_CONFLICT', '%s', 409)
+
+export const RolloutUnavailableError = createError(
+  'GW_ERR_ROLLOUT_UNAVAILABLE', 'the rollout state (Redis) is unavailable, so nothing changed; the gateway keeps serving with the flags it last knew. Retry when Redis is back: %s', 503)
