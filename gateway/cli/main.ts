@@ -7,6 +7,9 @@ import { parseArgs } from 'node:util'
 import { createAdminClient, DEFAULT_GATEWAY_URL, GatewayUnreachableError } from './admin-client.js'
 import { EXIT_FAILURE, EXIT_UNREACHABLE, EXIT_USAGE, UsageError, type CliIo, type CommandContext } from './cli-context.js'
 import { flagCommand, rollbackCommand, statusCommand } from './control-commands.js'
+import { goldenCommand } from './golden-commands.js'
+import { loadCommand } from './load-commands.js'
+import { perfCommand } from './perf-commands.js'
 import { diffsCommand, reportCommand } from './read-commands.js'
 import { validateCommand } from './validate.js'
 
@@ -24,6 +27,17 @@ commands:
   diffs [--feature F] [--limit N]  newest shadow diff records
   report <feature> [--fail-on-not-ready]
                                    old-vs-new report and its verdict
+  golden record --cases FILE --target URL --out FILE [--session-dir DIR | --session-redis URL]
+                                   run the cases against a target; save responses and touched session keys
+  golden verify --golden FILE --target URL [--config routes.yaml] [--session-dir DIR | --session-redis URL]
+                                   replay against another target and diff; exit 1 on a regression
+  golden from-diffs [--input diffs.json] [--feature F] [--limit N] --out FILE
+                                   turn shadow diff records (a file, or the gateway's /admin/diffs) into cases
+  perf [--baseline URL --candidate URL] [--path P] [--method M] [--body JSON] [--requests 100]
+       [--concurrency 10] [--threshold 1.1]
+                                   p50/p95/p99 of legacy vs new; exit 1 when new p95 > threshold x legacy p95
+  load [--scenario legacy-only|canary-50|shadow-100|all] [--duration S] [--connections N] [--rate R]
+                                   autocannon against a gateway process over the stand-in and new services
 
 options for the admin commands:
   --url URL    the gateway (default: GATEWAY_URL, else ${DEFAULT_GATEWAY_URL})
@@ -42,6 +56,25 @@ const OPTIONS = {
   'fail-on-not-ready': { type: 'boolean' },
   config: { type: 'string' },
   workers: { type: 'string' },
+  cases: { type: 'string' },
+  target: { type: 'string' },
+  golden: { type: 'string' },
+  out: { type: 'string' },
+  input: { type: 'string' },
+  'session-dir': { type: 'string' },
+  'session-redis': { type: 'string' },
+  baseline: { type: 'string' },
+  candidate: { type: 'string' },
+  path: { type: 'string' },
+  method: { type: 'string' },
+  body: { type: 'string' },
+  requests: { type: 'string' },
+  concurrency: { type: 'string' },
+  threshold: { type: 'string' },
+  scenario: { type: 'string' },
+  duration: { type: 'string' },
+  connections: { type: 'string' },
+  rate: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
@@ -85,6 +118,12 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
         return await diffsCommand(ctx(), { feature: values.feature, limit: values.limit })
       case 'report':
         return await reportCommand(ctx(), positionals[0] ?? values.feature, values['fail-on-not-ready'] === true)
+      case 'golden':
+        return await goldenCommand(ctx(), positionals[0], { ...values, sessionDir: values['session-dir'], sessionRedis: values['session-redis'] })
+      case 'perf':
+        return await perfCommand(ctx(), values)
+      case 'load':
+        return await loadCommand(ctx(), values)
       default:
         throw new UsageError(`unknown command "${command}"`)
     }
