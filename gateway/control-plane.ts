@@ -12,6 +12,7 @@ import type { AuditLog } from './audit/audit-log.js'
 import dashboardPlugin from './dashboard/dashboard-plugin.js'
 import recorderPlugin from './report/recorder-plugin.js'
 import reportPlugin from './report/report-plugin.js'
+import rolloutPlugin from './rollout/rollout-plugin.js'
 import { diffRoutes } from './shadow/diff-routes.js'
 
 export interface ControlPlaneOptions {
@@ -20,6 +21,8 @@ export interface ControlPlaneOptions {
   audit?: AuditLog
   /** Report counters shared by every replica; unset: in this process. */
   redisUrl?: string
+  /** GATEWAY_REDIS_PREFIX, for the rollout state and lock (next to the overrides and audit). */
+  keyPrefix?: string
 }
 
 export async function registerControlPlane (app: FastifyInstance, options: ControlPlaneOptions): Promise<void> {
@@ -36,5 +39,6 @@ export async function registerControlPlane (app: FastifyInstance, options: Contr
   }
   await app.register(recorderPlugin, redis === undefined ? {} : { redis })
   await app.register(reportPlugin, { auth: auth.hook })
+  await app.register(rolloutPlugin, { auth: auth.hook, redisUrl: options.redisUrl, keyPrefix: options.keyPrefix })
   await app.register(dashboardPlugin, { auth: auth.hook })
 }

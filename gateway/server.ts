@@ -26,7 +26,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   let app: FastifyInstance
   try {
     app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redisUrl: env.REDIS_URL })
-    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redisUrl: env.REDIS_URL })
+    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redisUrl: env.REDIS_URL, keyPrefix: env.GATEWAY_REDIS_PREFIX })
   } catch (err) {
     await overrides.close()
     await audit.close()
