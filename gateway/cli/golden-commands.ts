@@ -41,9 +41,10 @@ function required (value: string | undefined, usage: string): string {
 
 async function recordCommand (ctx: CommandContext, options: GoldenOptions): Promise<number> {
   const usage = 'golden record --cases FILE --target URL --out FILE [--session-dir DIR | --session-redis URL]'
-  const cases = await loadCasesFile(required(options.cases, usage))
+  const casesFile = required(options.cases, usage)
   const target = required(options.target, usage)
   const out = required(options.out, usage)
+  const cases = await loadCasesFile(casesFile)
   const probe = probeFrom(ctx, options)
   try {
     const golden = await recordGolden(cases, {
@@ -62,8 +63,9 @@ async function recordCommand (ctx: CommandContext, options: GoldenOptions): Prom
 
 async function verifyCommand (ctx: CommandContext, options: GoldenOptions): Promise<number> {
   const usage = 'golden verify --golden FILE --target URL [--config routes.yaml] [--session-dir DIR | --session-redis URL]'
-  const golden = await readGoldenFile(required(options.golden, usage))
+  const goldenFile = required(options.golden, usage)
   const target = required(options.target, usage)
+  const golden = await readGoldenFile(goldenFile)
   const configFile = options.config ?? (existsSync('routes.yaml') ? 'routes.yaml' : undefined)
   const config = configFile === undefined ? undefined : await loadRoutesFile(configFile)
   const probe = probeFrom(ctx, options)
