@@ -16,6 +16,9 @@ import proxyPlugin from './proxy/proxy-plugin.js'
 import { createRequestIdGenerator } from './request-id.js'
 import { connectShadowMetrics } from './shadow/shadow-metrics.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
+import type { SnapshotStore } from './shadow/snapshot-store.js'
+import { createStatefulShadows } from './shadow/stateful-shadow.js'
+import type { SessionStore } from '../legacy-adapter/session/types.js'
 
 export interface GatewayOptions {
   /** routes.yaml to load (and reload); or pass `config` directly. */
@@ -29,8 +32,12 @@ export interface GatewayOptions {
   overrides?: OverrideStore
   /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at redisUrl, else memory. */
   diffStore?: DiffStore
-  /** Shared Redis for the diff store (REDIS_URL in server.ts); unset: in memory. */
+  /** Shared Redis for the diff store and stateful shadows' snapshots (REDIS_URL in server.ts); unset: in memory. */
   redisUrl?: string
+  /** Stateful shadows' snapshot store, instead of Redis at redisUrl or memory (the caller closes it). */
+  snapshotStore?: SnapshotStore
+  /** The legacy app's session store, instead of opening routes.yaml `session.store` (the caller closes it). */
+  legacySessionStore?: SessionStore
 }
 
 export interface GatewayHandle {
@@ -58,15 +65,24 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     return503OnClosing: true
   })
   const overrides = options.overrides ?? createMemoryOverrideStore()
+  const env = options.env ?? process.env
   const holder = createConfigHolder({
     config,
     file: options.configFile,
     overrides,
-    env: options.env ?? process.env,
+    env,
     log: app.log
   })
   const diffStore = options.diffStore ?? createDiffStore({ config: config.diffStore, redis: options.redisUrl ?? null, log: app.log })
-  const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow })
+  const stateful = createStatefulShadows({
+    config,
+    env,
+    log: app.log,
+    redisUrl: options.redisUrl ?? null,
+    snapshots: options.snapshotStore,
+    legacySessions: options.legacySessionStore
+  })
+  const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow, stateful })
   const reload = async (): Promise<ReloadResult> => {
     const result = await holder.reload()
     app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
@@ -86,6 +102,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   }
   app.addHook('onClose', async () => {
     await shadow.idle()
+    await stateful.close()
     await holder.close()
     await overrides.close()
     await diffStore.close()

@@ -25,6 +25,7 @@ import { historyCapFromEnv } from './session/history-cap.js'
 import type { SessionCookieOptions } from './session/session-cookie.js'
 import { setUpSessions, type SessionSetupOptions } from './session/session-setup.js'
 import sessionPlugin from './session/session-plugin.js'
+import { shadowSnapshotsFromEnv, type ShadowSnapshotOptions } from './session/shadow-snapshot.js'
 import { watchRoutes } from './watch/watch-routes.js'
 
 /** Chat messages are capped at 10,000 characters; JSON escaping can triple that in bytes. */
@@ -44,6 +45,11 @@ export interface NewServicesOptions {
   cookieCodec?: SessionCookieCodec
   /** Overrides the mode's cookie rules. */
   cookie?: Partial<SessionCookieOptions>
+  /**
+   * Where stateful shadows' session snapshots are (a store of the caller's, not closed here);
+   * default from the environment (SHADOW_SNAPSHOT_REDIS_URL or REDIS_URL), else none.
+   */
+  shadowSnapshots?: ShadowSnapshotOptions
   /** Newest entries kept per history when a session is written (default 100; env HISTORY_CAP). */
   historyCap?: number
   /** A ready LLM service, or options for one; default from the environment (llmOptionsFromEnv). */
@@ -76,6 +82,8 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
   const setup = setUpSessions({ ...options.session, store: options.sessionStore })
   const store = setup.store
   app.addHook('onClose', async () => await setup.close())
+  const snapshotSetup = options.shadowSnapshots === undefined ? shadowSnapshotsFromEnv(env) : undefined
+  if (snapshotSetup !== undefined) app.addHook('onClose', async () => await snapshotSetup.close())
   const context: ServiceContext = {
     llm,
     scenarios: createScenarioCatalog(scenarios),
@@ -92,7 +100,8 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
     store,
     codec: options.cookieCodec ?? setup.codec,
     cookie: { ...setup.cookie, ...options.cookie },
-    historyCap: options.historyCap ?? historyCapFromEnv(env)
+    historyCap: options.historyCap ?? historyCapFromEnv(env),
+    shadowSnapshots: options.shadowSnapshots ?? snapshotSetup
   })
   await app.register(csrfPlugin)
   await app.register(chatRoutes, context)

@@ -93,6 +93,8 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     const decision = decide(snapshot.decideContext, request.method, path, request.headers.cookie)
     const exchange: ProxyExchange = { snapshot, decision, servedBy: decision.target }
     request.proxy = exchange
+    // Stateful shadows' ordering guard; a no-op unless some feature shadows statefully.
+    shadow?.stateful?.track(request, reply)
     reply.header('x-request-id', request.id)
     reply.header('x-served-by', decision.target)
 
@@ -142,8 +144,11 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
 
     let response: Dispatcher.ResponseData
     const primary = upstreams[decision.target]
+    // A stateful shadow reads the user's session before legacy can change it (bounded wait).
+    const shadowRun: ShadowRun | null = shadowTarget === null || shadow === undefined
+      ? null
+      : shadowTarget.mode === 'stateless' ? shadow.start(shadowTarget, call) : await shadow.startStateful(shadowTarget, call, config)
     const startedAt = performance.now()
-    const shadowRun: ShadowRun | null = shadowTarget === null || shadow === undefined ? null : shadow.start(shadowTarget, call)
     try {
       response = await forward(primary, call)
     } catch (err) {

@@ -1,18 +1,27 @@
 /**
  * Whether this request is mirrored (DESIGN section 3, step 5): legacy serves it, its feature
- * samples it, and its method may be mirrored on this route.
+ * samples it, and its method may be mirrored on this route: GET and HEAD anywhere, any method
+ * where the route says `shadowSafe` or shadows statefully (the route's `shadow`, else its
+ * feature's `shadow.mode`).
  */
 import type { FastifyRequest } from 'fastify'
 import type { ProxyExchange } from '../proxy/proxy-plugin.js'
+import type { CompiledRoute } from '../routing/route-table.js'
 import { inShadowSample, methodMayShadow } from './shadow-sample.js'
 import type { ShadowTarget } from './shadow-runner.js'
+
+export function shadowModeOf (route: CompiledRoute): ShadowTarget['mode'] {
+  return route.route.shadow ?? route.featureConfig.shadow.mode
+}
 
 export function planShadow (request: FastifyRequest, exchange: ProxyExchange): ShadowTarget | null {
   const { decision, snapshot } = exchange
   const route = decision.route
   if (decision.target !== 'legacy' || route === undefined) return null
   const feature = route.featureConfig
-  if (feature.shadow.sample <= 0 || !methodMayShadow(route, request.method)) return null
+  if (feature.shadow.sample <= 0) return null
+  const mode = shadowModeOf(route)
+  if (mode === 'stateless' && !methodMayShadow(route, request.method)) return null
   const sessionId = decision.sessionId !== undefined
     ? decision.sessionId
     : snapshot.decideContext.readSessionId(request.headers.cookie)
@@ -27,6 +36,7 @@ export function planShadow (request: FastifyRequest, exchange: ProxyExchange): S
     compare: feature.compare,
     budget: snapshot.config.shadow,
     candidate: snapshot.upstreams.new,
-    legacy: snapshot.upstreams.legacy
+    legacy: snapshot.upstreams.legacy,
+    mode
   }
 }
