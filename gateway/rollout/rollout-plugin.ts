@@ -11,6 +11,7 @@ import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
 import { createAdminAuth } from '../admin/auth.js'
+import { RolloutUnavailableError } from '../errors.js'
 import { rolloutRoutes } from '../admin/rollout-routes.js'
 import { createMemoryLock, createRedisLock } from './controller-lock.js'
 import { createRolloutController, type RolloutController } from './controller.js'
@@ -51,9 +52,16 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
   const { holder, overrides } = app.gateway
   let redis: Redis | undefined
   if (options.redisUrl !== undefined && options.redisUrl !== '') {
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2_000 })
+    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2_000, lazyConnect: true })
     // Failures surface on the calls (a skipped tick, a 503); the connection event needs no crash.
     redis.on('error', (err) => app.log.debug({ err }, 'rollout: redis error'))
+    // Like the override store, a replica starts only once it can reach the shared state.
+    try {
+      await redis.connect()
+    } catch (err) {
+      redis.disconnect()
+      throw new RolloutUnavailableError((err as Error).message, { cause: err })
+    }
   }
   const lockKey = `${prefix}rollout:lock`
   const store = redis === undefined ? createMemoryStateStore(app.adminAudit) : createRedisStateStore({ redis, keyPrefix: prefix, lockKey })
@@ -71,7 +79,7 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
   const describeController = async (): Promise<ControllerView> => ({
     replicaId,
     leader: controller.isLeader(),
-    holder: await lock.holder(),
+    holder: await lock.holder().catch(() => null),
     store: redis === undefined ? 'memory' : 'redis',
     tickMs: controller.tickMs(),
     lockTtlMs: controller.lockTtlMs()
