@@ -8,54 +8,53 @@
 
 export interface GuardStamp {
   readonly sid: string
-  /** Arrivals seen by the guard when the snapshot was taken. */
-  readonly at: number
-  /** Another request of the session was in flight then. */
-  readonly overlapped: boolean
+  /** Another request of the session was in flight at the stamp, or arrived since. */
+  overlapped: boolean
 }
 
 export interface StatefulGuard {
   /** A request of `sid` arrived; call the returned function once when it is over. */
   enter: (sid: string) => () => void
-  /** Taken just before the snapshot read, by a request that has entered. */
+  /** Taken just before the snapshot read, by a request that has entered; watched until released. */
   stamp: (sid: string) => GuardStamp
-  /** True when nothing overlapped since the stamp: call after reading legacy's resulting session. */
+  /** True when nothing overlapped since the stamp: ask after reading legacy's resulting session. */
   consistent: (stamp: GuardStamp) => boolean
-  /** Sessions with requests in flight (tests, metrics). */
+  /** Stops watching for overlaps (the shadow is over). */
+  release: (stamp: GuardStamp) => void
+  /** Sessions with requests in flight or stamps watched (tests). */
   readonly sessions: number
 }
 
 export function createStatefulGuard (): StatefulGuard {
-  // A process-wide arrival counter: a session whose entry went and came back still shows a later arrival.
-  let arrivals = 0
-  const inFlight = new Map<string, { active: number, lastArrival: number }>()
+  const active = new Map<string, number>()
+  // Stamps are watched apart from the counts: a session whose requests all ended and then came
+  // back must still mark the stamps taken before.
+  const watched = new Map<string, Set<GuardStamp>>()
   return {
     enter (sid) {
-      arrivals++
-      const entry = inFlight.get(sid)
-      if (entry === undefined) inFlight.set(sid, { active: 1, lastArrival: arrivals })
-      else {
-        entry.active++
-        entry.lastArrival = arrivals
-      }
+      active.set(sid, (active.get(sid) ?? 0) + 1)
+      for (const stamp of watched.get(sid) ?? []) stamp.overlapped = true
       let left = false
       return () => {
         if (left) return
         left = true
-        const current = inFlight.get(sid)
-        if (current === undefined) return
-        if (--current.active === 0) inFlight.delete(sid)
+        const count = (active.get(sid) ?? 1) - 1
+        if (count === 0) active.delete(sid)
+        else active.set(sid, count)
       }
     },
     stamp (sid) {
-      const entry = inFlight.get(sid)
-      return { sid, at: arrivals, overlapped: entry !== undefined && entry.active > 1 }
+      const stamp: GuardStamp = { sid, overlapped: (active.get(sid) ?? 0) > 1 }
+      let stamps = watched.get(sid)
+      if (stamps === undefined) watched.set(sid, stamps = new Set())
+      stamps.add(stamp)
+      return stamp
     },
-    consistent (stamp) {
-      if (stamp.overlapped) return false
-      const entry = inFlight.get(stamp.sid)
-      return entry === undefined || entry.lastArrival <= stamp.at
+    consistent: (stamp) => !stamp.overlapped,
+    release (stamp) {
+      const stamps = watched.get(stamp.sid)
+      if (stamps?.delete(stamp) === true && stamps.size === 0) watched.delete(stamp.sid)
     },
-    get sessions () { return inFlight.size }
+    get sessions () { return new Set([...active.keys(), ...watched.keys()]).size }
   }
 }

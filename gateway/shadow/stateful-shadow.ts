@@ -106,7 +106,10 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
     const sid = target.sessionId
     if (sid === null) return 'no_session'
     const stamp = guard.stamp(sid)
-    if (stamp.overlapped) return 'snapshot_inconsistent'
+    if (stamp.overlapped) {
+      guard.release(stamp)
+      return 'snapshot_inconsistent'
+    }
     const { snapshotReadTimeoutMs: readMs, snapshotTtlMs: ttlMs } = config.shadow
     let before: SessionData | null
     let store: SnapshotStore
@@ -114,6 +117,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
       store = snapshotStore()
       before = await within(sessionStore(config).load(sid), readMs)
     } catch (err) {
+      guard.release(stamp)
       log.warn({ err, requestId: target.requestId }, 'stateful shadow: session snapshot not taken')
       return 'snapshot_failed'
     }
@@ -149,6 +153,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
         }
       },
       cleanup: async () => {
+        guard.release(stamp)
         await store.delete([key, resultKey(key)]).catch((err: unknown) => {
           log.warn({ err, requestId: target.requestId }, 'stateful shadow: snapshot not deleted; its TTL removes it')
         })
