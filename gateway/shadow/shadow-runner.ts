@@ -17,7 +17,7 @@ import type { ForwardRequest } from '../proxy/forward.js'
 import type { Upstream } from '../proxy/upstream.js'
 import { captureBody, type Captured } from './capture.js'
 import { createShadowBudget, type ShadowBudget } from './shadow-budget.js'
-import { SNAPSHOT_HEADER } from './snapshot-store.js'
+import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from './snapshot-store.js'
 import type { StatefulDropReason, StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
@@ -137,7 +137,10 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     const snapshot = target.stateful
     if (snapshot !== undefined && !await snapshot.stored) return drop(target, 'snapshot_failed')
     const shadowHeaders: ForwardRequest['headers'] = { ...request.headers, [SHADOW_HEADER]: '1', [SHADOW_OF_HEADER]: target.requestId }
-    if (snapshot !== undefined) shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
+    if (snapshot !== undefined) {
+      shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
+      shadowHeaders[SNAPSHOT_TTL_HEADER] = String(target.budget.snapshotTtlMs)
+    }
     for (const listener of events.onSent) listener(target.feature)
     const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target)
     // A second legacy call would write the real session again: never for stateful shadows.

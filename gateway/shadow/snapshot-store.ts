@@ -13,7 +13,9 @@ import { pickleCodec } from '../../legacy-adapter/session/value-codec.js'
 
 /** On a shadow request: the snapshot key the new service loads the session from. */
 export const SNAPSHOT_HEADER = 'x-shadow-snapshot'
-/** The new service's answer when it could not load the snapshot (value `missing` or `failed`). */
+/** On a shadow request: how long the new service's resulting session may live, in ms. */
+export const SNAPSHOT_TTL_HEADER = 'x-shadow-snapshot-ttl-ms'
+/** The new service's answer when it could not load the snapshot (`missing`, `unsupported` or `failed`). */
 export const SNAPSHOT_STATUS_HEADER = 'x-shadow-snapshot-status'
 export const DEFAULT_SNAPSHOT_KEY_PREFIX = 'strangler:snapshot:'
 export const DEFAULT_SNAPSHOT_TTL_MS = 30_000

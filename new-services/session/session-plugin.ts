@@ -15,7 +15,9 @@ import { appErrorBody } from '../http/app-errors.js'
 import { flaskJsonBody, sendJson } from '../http/flask-json.js'
 import { capHistories } from './history-cap.js'
 import { sessionSetCookie, type SessionCookieOptions } from './session-cookie.js'
-import { loadSnapshot, saveSnapshotResult, SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, type ShadowSnapshotOptions } from './shadow-snapshot.js'
+import {
+  loadSnapshot, requestedTtlMs, saveSnapshotResult, SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER, type ShadowSnapshotOptions, type SnapshotRef
+} from './shadow-snapshot.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SESSION_STORE_FAILED_MESSAGE = 'セッションの読み書きに失敗しました。しばらくしてから再試行してください。'
@@ -32,7 +34,7 @@ export class RequestSession {
     readonly isNew: boolean,
     readonly readOnly: boolean,
     /** A stateful shadow's snapshot key: the resulting session goes there, never to the store. */
-    readonly shadowSnapshot: string | null = null
+    readonly shadowSnapshot: SnapshotRef | null = null
   ) {}
 
   get<T = unknown> (key: string): T | undefined {
@@ -80,9 +82,9 @@ declare module 'fastify' {
 async function sessionPlugin (app: FastifyInstance, options: SessionPluginOptions): Promise<void> {
   const { store, codec, cookie, historyCap, shadowSnapshots } = options
 
-  async function saveResult (log: FastifyBaseLogger, session: RequestSession, key: string): Promise<void> {
+  async function saveResult (log: FastifyBaseLogger, session: RequestSession, ref: SnapshotRef): Promise<void> {
     try {
-      await saveSnapshotResult(shadowSnapshots as ShadowSnapshotOptions, key, session.data)
+      await saveSnapshotResult(shadowSnapshots as ShadowSnapshotOptions, ref, session.data)
     } catch (err) {
       // The gateway finds no result and skips the comparison; the shadow's answer stands.
       log.warn({ err }, 'shadow session result not saved')
@@ -134,7 +136,8 @@ async function sessionPlugin (app: FastifyInstance, options: SessionPluginOption
     }
     // A cookie naming an unknown id keeps that id, as Flask-Session does.
     const data: SessionData = stored ?? (cookie.permanent ? { _permanent: true } : {})
-    request.session = new RequestSession(sid ?? randomUUID(), data, sid == null, readOnly, snapshotKey)
+    const snapshot = snapshotKey === null ? null : { key: snapshotKey, ttlMs: requestedTtlMs(request.headers[SNAPSHOT_TTL_HEADER]) }
+    request.session = new RequestSession(sid ?? randomUUID(), data, sid == null, readOnly, snapshot)
   })
 
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {

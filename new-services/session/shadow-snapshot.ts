@@ -12,12 +12,24 @@ import {
 import type { SessionData } from '../../legacy-adapter/session/types.js'
 import type { Env } from '../service-context.js'
 
-export { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER } from '../../gateway/shadow/snapshot-store.js'
+export { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER } from '../../gateway/shadow/snapshot-store.js'
 
 export interface ShadowSnapshotOptions {
   store: Pick<SnapshotStore, 'get' | 'put'>
-  /** Lifetime of the resulting session under `<key>:result` (default 30 s). */
+  /** Longest lifetime of a resulting session under `<key>:result` (default 30 s); the gateway may ask for less. */
   ttlMs?: number
+}
+
+/** A stateful shadow's snapshot: its key, and the lifetime the gateway asked for its result. */
+export interface SnapshotRef {
+  key: string
+  ttlMs: number | undefined
+}
+
+/** The TTL header as a positive integer; anything else is ignored. */
+export function requestedTtlMs (header: string | string[] | undefined): number | undefined {
+  const ttl = typeof header === 'string' ? Number(header) : Number.NaN
+  return Number.isInteger(ttl) && ttl > 0 ? ttl : undefined
 }
 
 export interface ShadowSnapshotSetup extends ShadowSnapshotOptions {
@@ -43,6 +55,7 @@ export async function loadSnapshot (options: ShadowSnapshotOptions | undefined, 
   return bytes === null ? { found: false, why: 'missing' } : { found: true, session: decodeSnapshot(bytes) }
 }
 
-export async function saveSnapshotResult (options: ShadowSnapshotOptions, key: string, session: SessionData): Promise<void> {
-  await options.store.put(resultKey(key), encodeSnapshot(session), options.ttlMs ?? DEFAULT_SNAPSHOT_TTL_MS)
+export async function saveSnapshotResult (options: ShadowSnapshotOptions, ref: SnapshotRef, session: SessionData): Promise<void> {
+  const longest = options.ttlMs ?? DEFAULT_SNAPSHOT_TTL_MS
+  await options.store.put(resultKey(ref.key), encodeSnapshot(session), Math.min(ref.ttlMs ?? longest, longest))
 }

@@ -41,7 +41,8 @@ export function standInModel (): LlmService {
 export interface StackOptions {
   /** Shadow the chat feature statefully (sample 100); false: no shadow at all. */
   shadow: 'stateful' | 'stateless' | false
-  snapshots: SnapshotStore
+  /** The gateway's snapshot store; absent: the gateway's own (Redis when gateway.redisUrl is set). */
+  snapshots?: SnapshotStore
   /** What the new services get as their snapshot store (default: the same). */
   newSnapshots?: ShadowSnapshotOptions['store']
   gateway?: Partial<GatewayOptions>
@@ -75,7 +76,7 @@ export async function startStack (t: Test, options: StackOptions): Promise<Stack
     llm: standInModel(),
     session: { mode: 'filesystem', dir },
     sessionStore: counted,
-    shadowSnapshots: { store: options.newSnapshots ?? options.snapshots }
+    shadowSnapshots: { store: options.newSnapshots ?? options.snapshots as SnapshotStore }
   })
   t.teardown(async () => await next.close())
   const yaml = routesYaml({
@@ -95,7 +96,7 @@ export async function startStack (t: Test, options: StackOptions): Promise<Stack
       { path: '/api/chat', methods: ['POST'], feature: 'chat', shadowSafe: options.shadow === 'stateless' }
     ]
   })
-  const gateway = await buildGateway({ config: parseRoutesConfig(yaml), env: {}, snapshotStore: options.snapshots, ...options.gateway })
+  const gateway = await buildGateway({ config: parseRoutesConfig(yaml), env: {}, ...(options.snapshots === undefined ? {} : { snapshotStore: options.snapshots }), ...options.gateway })
   t.teardown(async () => await gateway.close())
   return { gateway, url: await gateway.listen({ host: '127.0.0.1', port: 0 }), dir, newServicesWrites: () => writes }
 }
