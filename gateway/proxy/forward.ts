@@ -1,6 +1,7 @@
 /** One request to one upstream. Errors come back already translated to gateway errors. */
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
+import type { ClientAbortSignal } from './client-abort.js'
 import { translateUpstreamError } from './upstream-errors.js'
 import type { Upstream } from './upstream.js'
 
@@ -10,7 +11,8 @@ export interface ForwardRequest {
   path: string
   headers: Record<string, string | string[]>
   body: Buffer | Readable | null
-  signal?: AbortSignal
+  /** An AbortSignal, or any signal undici takes (see client-abort.ts). */
+  signal?: AbortSignal | ClientAbortSignal
 }
 
 export async function forward (upstream: Upstream, request: ForwardRequest): Promise<Dispatcher.ResponseData> {

@@ -10,7 +10,8 @@ const HOP_BY_HOP = new Set([
 ])
 
 function connectionListed (value: string | string[] | undefined): Set<string> | null {
-  if (value === undefined) return null
+  // The common values name no header: skip the split.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return null
   const text = Array.isArray(value) ? value.join(',') : value
   const names = new Set<string>()
   for (const token of text.split(',')) {

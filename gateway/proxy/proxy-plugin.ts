@@ -8,6 +8,7 @@ import fp from 'fastify-plugin'
 import { BodyTooLargeError } from '../errors.js'
 import type { ConfigHolder, RuntimeSnapshot } from '../config/config-holder.js'
 import { decide, type RoutingDecision } from '../routing/decide.js'
+import { ClientAbortSignal } from './client-abort.js'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js'
 import { forward, type ForwardRequest } from './forward.js'
 import { ByteLimit, declaredLength, hasRequestBody, readUpTo } from './request-body.js'
@@ -65,11 +66,9 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     scope.route({ method: ALL_METHODS, url: '/', handler })
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const exchange = request.proxy
-    if (exchange === null) return
-    const slowMs = exchange.snapshot.config.limits.slowResponseMs
-    if (reply.elapsedTime > slowMs) {
+    if (exchange !== null && reply.elapsedTime > exchange.snapshot.config.limits.slowResponseMs) {
       request.log.warn({
         route: exchange.decision.route?.template ?? null,
         servedBy: exchange.servedBy,
@@ -77,6 +76,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
         durationMs: Math.round(reply.elapsedTime)
       }, 'slow response')
     }
+    done()
   })
 
   function reportError (request: FastifyRequest, upstream: string, err: unknown): void {
@@ -136,10 +136,9 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     })
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
 
-    const abort = new AbortController()
     // A client that goes away cancels the upstream call, unless a shadow still needs legacy's answer.
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished && shadowTarget === null) abort.abort() })
-    const call: ForwardRequest = { method: request.method, path: url, headers, body, signal: abort.signal }
+    const signal = new ClientAbortSignal(reply.raw, () => shadowTarget !== null)
+    const call: ForwardRequest = { method: request.method, path: url, headers, body, signal }
     const canFallback = fallbackWanted && replayable
 
     let response: Dispatcher.ResponseData
@@ -154,7 +153,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     } catch (err) {
       shadowRun?.abandon()
       reportError(request, primary.name, err)
-      if (!canFallback || err instanceof BodyTooLargeError || abort.signal.aborted) throw err
+      if (!canFallback || err instanceof BodyTooLargeError || signal.aborted) throw err
       response = await fallBack(request, reply, exchange, call, (err as { code: string }).code)
       return send(reply, response)
     }
