@@ -44,8 +44,9 @@ export function rolloutRoutesYaml (legacy: string, candidate: string, feature: s
   return routesYaml({
     legacy,
     new: candidate,
-    features: { [feature]: { enabled: false, canary: 0, shadow: { sample: 100 }, rollout: plan } },
-    routes: [{ path: '/api/*', feature }]
+    // watch: a feature without a plan.
+    features: { [feature]: { enabled: false, canary: 0, shadow: { sample: 100 }, rollout: plan }, watch: {} },
+    routes: [{ path: '/api/*', feature }, { path: '/watch/*', feature: 'watch' }]
   })
 }
 
@@ -119,7 +120,7 @@ export async function waitFor<T> (what: string, check: () => Promise<T | undefin
   }
 }
 
-export async function admin (url: string, method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<{ status: number, body: any }> {
+export async function admin (url: string, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string): Promise<{ status: number, body: any }> {
   const headers: Record<string, string> = {}
   if (token !== undefined) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
