@@ -11,6 +11,7 @@ import { goldenCommand } from './golden-commands.js'
 import { loadCommand } from './load-commands.js'
 import { perfCommand } from './perf-commands.js'
 import { diffsCommand, reportCommand } from './read-commands.js'
+import { rolloutCommand } from './rollout-commands.js'
 import { validateCommand } from './validate.js'
 
 const USAGE = `usage: strangler-gateway <command> [options]
@@ -27,6 +28,9 @@ commands:
   diffs [--feature F] [--limit N]  newest shadow diff records
   report <feature> [--fail-on-not-ready]
                                    old-vs-new report and its verdict
+  rollout [status] [feature]       where each feature's automatic rollout stands, and why
+  rollout start|pause|resume|abort <feature> [--dry-run]
+                                   drive a rollout (routes.yaml features.<f>.rollout; docs/rollout.md)
   golden record --cases FILE --target URL --out FILE [--session-dir DIR | --session-redis URL]
                                    run the cases against a target; save responses and touched session keys
   golden verify --golden FILE --target URL [--config routes.yaml] [--session-dir DIR | --session-redis URL]
@@ -54,6 +58,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   canary: { type: 'string' },
   'fail-on-not-ready': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   config: { type: 'string' },
   workers: { type: 'string' },
   cases: { type: 'string' },
@@ -118,6 +123,8 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
         return await diffsCommand(ctx(), { feature: values.feature, limit: values.limit })
       case 'report':
         return await reportCommand(ctx(), positionals[0] ?? values.feature, values['fail-on-not-ready'] === true)
+      case 'rollout':
+        return await rolloutCommand(ctx(), { positionals, dryRun: values['dry-run'] === true })
       case 'golden':
         return await goldenCommand(ctx(), positionals[0], { ...values, sessionDir: values['session-dir'], sessionRedis: values['session-redis'] })
       case 'perf':
