@@ -20,6 +20,8 @@ export interface LoadOptions {
   rate?: number
   /** Where the progress bar goes; only drawn when it is a terminal. */
   progress?: NodeJS.WritableStream & { isTTY?: boolean }
+  /** Reads the gateway's RSS every `everyMs` while the load runs (the soak's trend). */
+  rssSamples?: { everyMs: number, onSample: (elapsedSeconds: number, rssBytes: number) => void }
 }
 
 export interface LoadResult {
@@ -94,7 +96,16 @@ export async function runLoadScenario (backends: Backends, scenario: LoadScenari
     if (options.progress?.isTTY === true) {
       autocannon.track(instance, { outputStream: options.progress, renderResultsTable: false, progressBarString: `${scenario.name} [:bar] :percent` })
     }
-    const result = await finished
+    const started = Date.now()
+    const sampler = options.rssSamples === undefined
+      ? undefined
+      : setInterval(() => {
+        gatewayFigures(gateway).then(
+          (f) => options.rssSamples?.onSample(Math.round((Date.now() - started) / 1000), f.rss),
+          () => {}
+        )
+      }, options.rssSamples.everyMs)
+    const result = await finished.finally(() => clearInterval(sampler))
     await sleep(SETTLE_MS)
     const after = await gatewayFigures(gateway)
     return {
