@@ -18,6 +18,7 @@ import { connectShadowMetrics } from './shadow/shadow-metrics.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 import type { SnapshotStore } from './shadow/snapshot-store.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
+import { snapshotRoutes } from './shadow/snapshot-routes.js'
 import type { SessionStore } from '../legacy-adapter/session/types.js'
 
 export interface GatewayOptions {
@@ -111,6 +112,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   // Order: gateway-owned routes, the catch-all proxy that takes everything else, then metrics,
   // which listens to the proxy's and the shadow runner's events.
   await app.register(healthPlugin, { holder })
+  await app.register(snapshotRoutes, { holder, stateful })
   await app.register(proxyPlugin, { holder, shadow })
   await app.register(metricsPlugin)
   connectShadowMetrics(shadow, app.metrics)

@@ -39,6 +39,8 @@ export interface StatefulExchange {
 
 export interface StatefulShadows {
   guard: StatefulGuard
+  /** The snapshot store (opened on first use); snapshot-routes.ts serves it to new services without Redis. */
+  snapshots: () => SnapshotStore
   /** Counts the request in the guard while it runs, when any feature shadows statefully. */
   track: (request: FastifyRequest, reply: FastifyReply) => void
   /** Takes the snapshot; never rejects. */
@@ -163,6 +165,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
 
   return {
     guard,
+    snapshots: snapshotStore,
     track (request, reply) {
       const exchange = request.proxy
       if (exchange === null || !usesStatefulShadow(exchange.snapshot.config)) return

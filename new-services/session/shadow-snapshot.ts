@@ -7,9 +7,10 @@
  */
 import {
   createRedisSnapshotStore, decodeSnapshot, DEFAULT_SNAPSHOT_KEY_PREFIX, DEFAULT_SNAPSHOT_TTL_MS, encodeSnapshot,
-  isSnapshotKey, resultKey, type SnapshotStore
+  isSnapshotKey, resultKey, SNAPSHOT_TTL_HEADER, type SnapshotStore
 } from '../../gateway/shadow/snapshot-store.js'
 import type { SessionData } from '../../legacy-adapter/session/types.js'
+import { request } from 'undici'
 import type { Env } from '../service-context.js'
 
 export { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER } from '../../gateway/shadow/snapshot-store.js'
@@ -36,12 +37,45 @@ export interface ShadowSnapshotSetup extends ShadowSnapshotOptions {
   close: () => Promise<void>
 }
 
-/** SHADOW_SNAPSHOT_REDIS_URL (else REDIS_URL), SHADOW_SNAPSHOT_PREFIX, SHADOW_SNAPSHOT_TTL_MS; undefined without a Redis URL. */
+/** The gateway's snapshot routes (gateway/shadow/snapshot-routes.ts), for a gateway that keeps snapshots in memory. */
+export function createHttpSnapshotStore (baseUrl: string): Pick<SnapshotStore, 'get' | 'put'> {
+  const base = baseUrl.replace(/\/+$/, '')
+  const timeout = { headersTimeout: 2_000, bodyTimeout: 2_000 }
+  return {
+    async get (key) {
+      const response = await request(`${base}/${encodeURIComponent(key)}`, timeout)
+      if (response.statusCode === 404) {
+        await response.body.dump()
+        return null
+      }
+      if (response.statusCode !== 200) throw new Error(`snapshot read answered ${response.statusCode}`)
+      return Buffer.from(await response.body.arrayBuffer())
+    },
+    async put (key, value, ttlMs) {
+      const response = await request(`${base}/${encodeURIComponent(key)}`, {
+        ...timeout,
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', [SNAPSHOT_TTL_HEADER]: String(ttlMs) },
+        body: value
+      })
+      await response.body.dump()
+      if (response.statusCode !== 204) throw new Error(`snapshot write answered ${response.statusCode}`)
+    }
+  }
+}
+
+/**
+ * SHADOW_SNAPSHOT_URL (the gateway's snapshot routes), else SHADOW_SNAPSHOT_REDIS_URL or REDIS_URL
+ * with SHADOW_SNAPSHOT_PREFIX; SHADOW_SNAPSHOT_TTL_MS caps results. Undefined with none of them.
+ */
 export function shadowSnapshotsFromEnv (env: Env = process.env): ShadowSnapshotSetup | undefined {
-  const url = env.SHADOW_SNAPSHOT_REDIS_URL || env.REDIS_URL
-  if (url == null || url === '') return undefined
   const ttl = Number(env.SHADOW_SNAPSHOT_TTL_MS ?? DEFAULT_SNAPSHOT_TTL_MS)
   if (!Number.isInteger(ttl) || ttl < 1) throw new Error(`SHADOW_SNAPSHOT_TTL_MS must be a positive integer, got "${env.SHADOW_SNAPSHOT_TTL_MS}"`)
+  if (env.SHADOW_SNAPSHOT_URL != null && env.SHADOW_SNAPSHOT_URL !== '') {
+    return { store: createHttpSnapshotStore(env.SHADOW_SNAPSHOT_URL), ttlMs: ttl, close: async () => {} }
+  }
+  const url = env.SHADOW_SNAPSHOT_REDIS_URL || env.REDIS_URL
+  if (url == null || url === '') return undefined
   const store = createRedisSnapshotStore({ url, keyPrefix: env.SHADOW_SNAPSHOT_PREFIX || DEFAULT_SNAPSHOT_KEY_PREFIX })
   return { store, ttlMs: ttl, close: store.close }
 }
