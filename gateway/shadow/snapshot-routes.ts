@@ -2,7 +2,8 @@
  * The snapshot store over HTTP, for new services that share no Redis with the gateway (the
  * embedded default keeps snapshots in the gateway's memory): `GET <prefix>/:key` reads a
  * snapshot, `PUT <prefix>/:key:result` stores the new service's resulting session. Loopback
- * callers only; a result is accepted only for a snapshot that exists, within the body cap, and
+ * callers only, and only while snapshots are in memory (with Redis the new services read Redis);
+ * a result is accepted only for a snapshot that exists, within the body cap, and
  * lives no longer than shadow.snapshotTtlMs. Keys carry 96 random bits, so they cannot be guessed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -24,7 +25,7 @@ export async function snapshotRoutes (app: FastifyInstance, { holder, stateful }
     (_request, body, done) => { done(null, body) })
   // Anyone else sees no such route.
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isLoopbackAddress(request.socket.remoteAddress)) return await reply.code(404).send()
+    if (!stateful.servesSnapshots || !isLoopbackAddress(request.socket.remoteAddress)) return await reply.code(404).send()
   })
 
   app.get<{ Params: { key: string } }>(`${SNAPSHOT_ROUTES_PREFIX}/:key`, async (request, reply) => {

@@ -41,6 +41,8 @@ export interface StatefulShadows {
   guard: StatefulGuard
   /** The snapshot store (opened on first use); snapshot-routes.ts serves it to new services without Redis. */
   snapshots: () => SnapshotStore
+  /** False when snapshots are in Redis: the new services read them there, not through the gateway. */
+  readonly servesSnapshots: boolean
   /** Counts the request in the guard while it runs, when any feature shadows statefully. */
   track: (request: FastifyRequest, reply: FastifyReply) => void
   /** Takes the snapshot; never rejects. */
@@ -166,6 +168,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
   return {
     guard,
     snapshots: snapshotStore,
+    servesSnapshots: options.redisUrl == null,
     track (request, reply) {
       const exchange = request.proxy
       if (exchange === null || !usesStatefulShadow(exchange.snapshot.config)) return
