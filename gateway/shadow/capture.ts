@@ -1,8 +1,9 @@
 /**
  * Keeps a capped copy of a body while it streams. For the primary response the upstream is read
  * to its end even when the client goes away, so the shadow still has something to compare with.
+ * Both run on plain 'data'/'end' listeners: no async iterator and no Transform per response.
  */
-import { PassThrough, type Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 
 export interface Captured {
   body: Buffer
@@ -11,26 +12,44 @@ export interface Captured {
   failed: boolean
 }
 
+/** The bytes of a body up to a cap, and whether any were cut. */
+class CappedCopy {
+  readonly #chunks: Buffer[] = []
+  #kept = 0
+  #truncated = false
+
+  constructor (readonly cap: number) {}
+
+  add (chunk: Buffer): void {
+    const room = this.cap - this.#kept
+    if (chunk.length <= room) {
+      this.#chunks.push(chunk)
+      this.#kept += chunk.length
+      return
+    }
+    this.#truncated = true
+    if (room > 0) {
+      this.#chunks.push(chunk.subarray(0, room))
+      this.#kept = this.cap
+    }
+  }
+
+  result (failed: boolean): Captured {
+    const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#kept)
+    return { body, truncated: this.#truncated, failed }
+  }
+}
+
 /** Reads a whole body, keeping at most `cap` bytes of it. */
 export async function captureBody (body: Readable, cap: number): Promise<Captured> {
-  const chunks: Buffer[] = []
-  let kept = 0
-  let truncated = false
-  try {
-    for await (const chunk of body) {
-      const buffer = chunk as Buffer
-      if (kept + buffer.length <= cap) {
-        chunks.push(buffer)
-        kept += buffer.length
-      } else {
-        truncated = true
-        if (kept < cap) { chunks.push(buffer.subarray(0, cap - kept)); kept = cap }
-      }
-    }
-    return { body: Buffer.concat(chunks, kept), truncated, failed: false }
-  } catch {
-    return { body: Buffer.concat(chunks, kept), truncated, failed: true }
-  }
+  const copy = new CappedCopy(cap)
+  return await new Promise<Captured>((resolve) => {
+    body.on('data', (chunk: Buffer) => copy.add(chunk))
+    body.once('end', () => resolve(copy.result(false)))
+    body.once('error', () => resolve(copy.result(true)))
+    // An aborted body may close without 'end' or 'error'.
+    body.once('close', () => { if (!body.readableEnded) resolve(copy.result(true)) })
+  })
 }
 
 /**
@@ -39,38 +58,38 @@ export async function captureBody (body: Readable, cap: number): Promise<Capture
  * into the copy (and past the cap, discarded).
  */
 export function teeForCapture (upstream: Readable, cap: number): { client: Readable, captured: Promise<Captured> } {
-  const client = new PassThrough()
-  const chunks: Buffer[] = []
-  let kept = 0
-  let truncated = false
+  const copy = new CappedCopy(cap)
   let clientGone = false
-
-  client.once('close', () => {
-    if (!client.writableFinished) {
-      clientGone = true
-      upstream.resume()
+  const client = new Readable({
+    // The client wants more: let the upstream flow again.
+    read () { upstream.resume() },
+    destroy (err, callback) {
+      if (!client.readableEnded) {
+        clientGone = true
+        upstream.resume()
+      }
+      callback(err)
     }
   })
-  client.on('drain', () => upstream.resume())
 
   const captured = new Promise<Captured>((resolve) => {
     upstream.on('data', (chunk: Buffer) => {
-      if (kept + chunk.length <= cap) {
-        chunks.push(chunk)
-        kept += chunk.length
-      } else {
-        truncated = true
-        if (kept < cap) { chunks.push(chunk.subarray(0, cap - kept)); kept = cap }
-      }
-      if (!clientGone && !client.write(chunk)) upstream.pause()
+      copy.add(chunk)
+      if (!clientGone && !client.push(chunk)) upstream.pause()
     })
     upstream.once('end', () => {
-      client.end()
-      resolve({ body: Buffer.concat(chunks, kept), truncated, failed: false })
+      if (!clientGone) client.push(null)
+      resolve(copy.result(false))
     })
     upstream.once('error', (err) => {
-      client.destroy(err)
-      resolve({ body: Buffer.concat(chunks, kept), truncated, failed: true })
+      if (!clientGone) client.destroy(err)
+      resolve(copy.result(true))
+    })
+    // An aborted body may close without 'end' or 'error'; the comparison must not wait forever.
+    upstream.once('close', () => {
+      if (upstream.readableEnded) return
+      if (!clientGone) client.destroy(new Error('upstream body closed early'))
+      resolve(copy.result(true))
     })
   })
   return { client, captured }
