@@ -152,6 +152,14 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
   }
 
   async function tick (): Promise<void> {
+    const planned = plans()
+    // No plan anywhere (any more): nothing to drive, no lock to hold.
+    if (planned.length === 0) {
+      if (leader) await lock.release().catch(() => {})
+      leader = false
+      metrics.leader(false)
+      return
+    }
     const wasLeader = leader
     try {
       leader = await lock.acquire(lockTtlMs())
@@ -164,7 +172,7 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
       metrics.takeover()
       log.info({ replicaId }, 'rollout controller lock taken: this replica drives the rollouts')
     }
-    for (const [feature, plan] of plans()) {
+    for (const [feature, plan] of planned) {
       try {
         await drive(feature, plan)
       } catch (err) {

@@ -35,7 +35,7 @@ export function testPlan (overrides: Record<string, unknown> = {}): Record<strin
     bakeMs: 300,
     minSamples: 20,
     intervalMs: 100,
-    thresholds: { latencyToleranceMs: 200 },
+    thresholds: { latencyToleranceMs: 1_000 },
     ...overrides
   }
 }
