@@ -5,7 +5,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
 import { request } from 'undici'
+import { openSharedState } from '../../../gateway/admin/shared-state.js'
 import { buildGateway } from '../../../gateway/app.js'
 import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
 import { registerControlPlane } from '../../../gateway/control-plane.js'
@@ -58,11 +60,17 @@ export interface RolloutGateway {
   close: () => Promise<void>
 }
 
-export async function startRolloutGateway (plan: Record<string, unknown>, feature = 'chat'): Promise<RolloutGateway> {
+/** `redis`: shared state in Redis (the report's counters too: give the feature a name of the test's own). */
+export async function startRolloutGateway (
+  plan: Record<string, unknown>, feature = 'chat', redis?: { url: string, keyPrefix: string }
+): Promise<RolloutGateway> {
   const legacy = await startBackend()
   const candidate = await startBackend()
-  const app = await buildGateway({ config: parseRoutesConfig(rolloutRoutesYaml(legacy.url, candidate.url, feature, plan)), env: {} })
-  await registerControlPlane(app, { adminToken: undefined })
+  // As server.ts wires it: overrides and audit from the same Redis and prefix as the rollout.
+  const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: pino({ level: 'silent' }), redisUrl: redis.url, keyPrefix: redis.keyPrefix })
+  const config = parseRoutesConfig(rolloutRoutesYaml(legacy.url, candidate.url, feature, plan))
+  const app = await buildGateway({ config, env: {}, overrides: shared?.overrides })
+  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redisUrl: redis?.url, keyPrefix: redis?.keyPrefix })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     app,
