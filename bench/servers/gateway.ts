@@ -1,4 +1,8 @@
-/** The gateway over the benchmark upstream: a legacy-only route whose flag, canary and shadow are evaluated. */
+/**
+ * The gateway over the benchmark upstream: a legacy-only route whose flag, canary and shadow are
+ * evaluated. SHADOW_SAMPLE mirrors that share to NEW_UPSTREAM; REDIS_URL records diffs in Redis
+ * under DIFF_PREFIX instead of in memory.
+ */
 import { buildGateway } from '../../gateway/app.js'
 import { parseRoutesConfig } from '../../gateway/config/load-config.js'
 
@@ -11,10 +15,11 @@ upstreams:
 features:
   chat: { enabled: true, canary: 0, shadow: { sample: ${shadow} } }
 shadow: { maxConcurrent: 64, maxQueue: 256 }
+diffStore: { keyPrefix: "${process.env.DIFF_PREFIX ?? 'strangler-bench:'}" }
 routes:
   - { path: /api/chat, methods: [POST], feature: chat }
   - { path: /api/scenarios, methods: [GET], feature: chat }
 `)
-const app = await buildGateway({ config, env: {} })
+const app = await buildGateway({ config, env: {}, redisUrl: process.env.REDIS_URL })
 await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`)

@@ -10,9 +10,11 @@ export async function runNginx (upstreamPort: number, port: number, mirrorPort?:
   const mirror = mirrorPort === undefined
     ? ''
     : 'mirror /mirror; mirror_request_body on;'
+  // The mirror keeps its connections alive too, as the gateway's shadow pool does: a fair peer.
+  const mirrorUpstream = mirrorPort === undefined ? '' : `upstream mirrored { server 127.0.0.1:${mirrorPort}; keepalive 64; }`
   const mirrorLocation = mirrorPort === undefined
     ? ''
-    : `location = /mirror { internal; proxy_pass http://127.0.0.1:${mirrorPort}$request_uri; proxy_http_version 1.1; proxy_set_header Connection ""; }`
+    : 'location = /mirror { internal; proxy_pass http://mirrored$request_uri; proxy_http_version 1.1; proxy_set_header Connection ""; }'
   writeFileSync(path.join(dir, 'nginx.conf'), `
 worker_processes 1;
 daemon off;
@@ -23,6 +25,7 @@ http {
   access_log off;
   client_body_temp_path ${dir}; proxy_temp_path ${dir}; fastcgi_temp_path ${dir}; uwsgi_temp_path ${dir}; scgi_temp_path ${dir};
   upstream backend { server 127.0.0.1:${upstreamPort}; keepalive 64; }
+  ${mirrorUpstream}
   server {
     listen 127.0.0.1:${port};
     location / { ${mirror} proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
