@@ -40,6 +40,7 @@ async function setUp (t: Test): Promise<{ url: string, app: Awaited<ReturnType<t
   const { app, url } = await startGateway({
     legacy: legacy.url,
     new: candidate.url,
+    shadow: { snapshotReadTimeoutMs: 5_000 },
     features: { chat: { shadow: { sample: 100, mode: 'stateful' } } },
     routes: [{ path: '/api/chat', methods: ['POST'], feature: 'chat' }]
   }, { snapshotStore: snapshots, legacySessionStore: sessions })

@@ -84,7 +84,8 @@ export async function startStack (t: Test, options: StackOptions): Promise<Stack
     new: await next.listen({ host: '127.0.0.1', port: 0 }),
     session: { store: { type: 'filesystem', dir } },
     ...(options.diffStore === undefined ? {} : { diffStore: options.diffStore }),
-    ...(options.shadowBudget === undefined ? {} : { shadow: options.shadowBudget }),
+    // A loaded test machine must not turn a slow snapshot read into a skipped comparison.
+    shadow: { snapshotReadTimeoutMs: 5_000, ...options.shadowBudget },
     features: {
       chat: {
         shadow: options.shadow === false ? { sample: 0 } : { sample: 100, mode: options.shadow },
