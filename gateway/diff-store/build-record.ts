@@ -21,11 +21,13 @@ export function stripQueryValues (url: string): string {
 }
 
 let sequence = 0
+/** Tells this process's ids from another gateway's writing to the same store. */
+const PROCESS_TAG = randomBytes(4).toString('hex')
 
 /** Ids sort like the records' times (then the order this process wrote them), so paging is stable. */
 export function createRecordId (now = Date.now()): string {
   sequence = (sequence + 1) % 1_679_616
-  return `${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}${randomBytes(4).toString('hex')}`
+  return `${now.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(4, '0')}${PROCESS_TAG}`
 }
 
 export interface RecordInput {

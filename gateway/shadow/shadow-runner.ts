@@ -15,6 +15,7 @@ import { buildDiffRecord } from '../diff-store/build-record.js'
 import type { DiffOutcome, DiffStore } from '../diff-store/types.js'
 import type { ForwardRequest } from '../proxy/forward.js'
 import type { Upstream } from '../proxy/upstream.js'
+import { DeadlineSignal } from '../proxy/abort-signals.js'
 import { captureBody, type Captured } from './capture.js'
 import { createShadowBudget, type ShadowBudget } from './shadow-budget.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from './snapshot-store.js'
@@ -113,20 +114,22 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
 
   async function call (upstream: Upstream, request: ForwardRequest, target: ShadowTarget): Promise<CapturedResponse | 'timeout' | 'failed'> {
     const started = performance.now()
+    const deadline = new DeadlineSignal(target.budget.timeoutMs)
     try {
       const response = await upstream.pool.request({
         method: request.method as 'GET',
         path: request.path,
         headers: request.headers,
         body: request.body as Buffer | null,
-        signal: AbortSignal.timeout(target.budget.timeoutMs)
+        signal: deadline
       })
       const captured = await captureBody(response.body, target.budget.responseBodyBytes)
-      if (captured.failed) return 'failed'
+      if (captured.failed) return deadline.aborted ? 'timeout' : 'failed'
       return { status: response.statusCode, headers: response.headers, body: captured.body, truncated: captured.truncated, latencyMs: performance.now() - started }
-    } catch (err) {
-      const name = (err as Error).name
-      return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'failed'
+    } catch {
+      return deadline.aborted ? 'timeout' : 'failed'
+    } finally {
+      deadline.clear()
     }
   }
 
@@ -170,6 +173,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
     const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
     for (const listener of events.onCompared) listener(pair)
+    // An equal pair has no differences to keep: the store only counts it.
+    if (result.verdict === 'equal' && result.differences.length === 0) return await store.countOutcome(target.feature, target.route, 'equal')
     await store.record(buildDiffRecord({
       feature: target.feature,
       route: target.route,
