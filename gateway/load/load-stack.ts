@@ -99,8 +99,7 @@ export async function startGatewayProcess (routesYaml: string): Promise<GatewayP
     pid: child.pid as number,
     metrics: async () => {
       const response = await request(`${url}/metrics`)
-      // prom-client 15 writes NaN as "Nan" (a gauge with no data yet), which the strict parser rejects.
-      return parseExposition((await response.body.text()).replace(/ Nan$/gm, ' NaN'))
+      return parseExposition(await response.body.text())
     },
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM')

@@ -36,10 +36,15 @@ const SUFFIXES: Record<MetricType, string[]> = {
   summary: ['', '_sum', '_count']
 }
 
+/**
+ * A sample value as Prometheus reads it (Go's ParseFloat): NaN and Inf in any case, so
+ * prom-client's `Nan` (an event-loop lag mean read before the first sample) is a number too.
+ */
+const SPECIAL_VALUES = new Map([['nan', NaN], ['inf', Infinity], ['+inf', Infinity], ['-inf', -Infinity]])
+
 export function parseValue (text: string): number {
-  if (text === '+Inf' || text === 'Inf') return Infinity
-  if (text === '-Inf') return -Infinity
-  if (text === 'NaN') return NaN
+  const special = SPECIAL_VALUES.get(text.toLowerCase())
+  if (special !== undefined) return special
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new TypeError(`"${text}" is not a number`)
   return Number(text)
 }

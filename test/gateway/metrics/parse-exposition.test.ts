@@ -30,3 +30,11 @@ t.test('rejects what Prometheus rejects', async (t) => {
   t.throws(() => parseExposition('# TYPE h histogram\nh_bucket{le="1"} 2\nh_count 2'), /no \+Inf/)
   t.throws(() => parseExposition('# TYPE h histogram\nh_bucket{le="1"} 3\nh_bucket{le="+Inf"} 2'), /not cumulative/)
 })
+
+t.test('reads NaN and Inf in any case, as Prometheus does (prom-client writes Nan)', async (t) => {
+  const families = parseExposition('# TYPE lag gauge\nlag Nan\n# TYPE a gauge\na inf\n# TYPE b gauge\nb -INF\n')
+  t.ok(Number.isNaN(families.get('lag')?.samples[0].value))
+  t.equal(families.get('a')?.samples[0].value, Infinity)
+  t.equal(families.get('b')?.samples[0].value, -Infinity)
+  t.throws(() => parseExposition('x nanny'), /not a number/)
+})
