@@ -13,10 +13,16 @@ import { startGateway } from './server.js'
 const distRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const sessionDir = process.env.SESSION_FILE_DIR ?? path.join(tmpdir(), 'strangler-gateway-embedded-sessions')
 mkdirSync(sessionDir, { recursive: true })
+// The gateway reads the same store for stateful shadows' snapshots (routes.yaml session.store).
+process.env.SESSION_FILE_DIR = sessionDir
+const gatewayPort = Number(process.env.PORT ?? 8080)
+// Without Redis the gateway keeps stateful shadows' snapshots in memory and the new services
+// fetch them over loopback; with REDIS_URL both sides use Redis.
+const snapshotEnv = process.env.REDIS_URL === undefined ? { SHADOW_SNAPSHOT_URL: `http://127.0.0.1:${gatewayPort}/_gateway/shadow-snapshots` } : {}
 
 function child (name: string, script: string, port: number): ChildProcess {
   const proc = spawn(process.execPath, [path.join(distRoot, script)], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SESSION_FILE_DIR: sessionDir, SESSION_TYPE: 'filesystem' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', SESSION_FILE_DIR: sessionDir, SESSION_TYPE: 'filesystem', ...snapshotEnv },
     stdio: ['ignore', 'inherit', 'inherit']
   })
   proc.once('exit', (code, signal) => {
@@ -45,8 +51,8 @@ process.once('SIGINT', () => stop(0))
 process.once('SIGTERM', () => stop(0))
 
 const routesFile = process.env.ROUTES_FILE ?? path.join(distRoot, '..', 'routes.yaml')
-startGateway({ configFile: routesFile, port: Number(process.env.PORT ?? 8080) }).then((app) => {
-  app.log.info({ gateway: 'http://127.0.0.1:8080', legacy: 'http://127.0.0.1:5001', new: 'http://127.0.0.1:5002', sessionDir },
+startGateway({ configFile: routesFile, port: gatewayPort }).then((app) => {
+  app.log.info({ gateway: `http://127.0.0.1:${gatewayPort}`, legacy: 'http://127.0.0.1:5001', new: 'http://127.0.0.1:5002', sessionDir },
     'embedded default running: open http://127.0.0.1:8080/admin/')
 }, (err: unknown) => {
   process.stderr.write(`${(err as Error).message}\n`)
