@@ -27,13 +27,19 @@ export interface ForwardedInfo {
   requestId: string
 }
 
+/**
+ * X-Shadow-* headers are the gateway's own: a client that sends them could make the new service
+ * treat a live request as a shadow (and not save the user's session), so they never pass.
+ */
+const GATEWAY_ONLY_PREFIX = 'x-shadow-'
+
 /** Headers for the upstream request. The original Host is kept; the upstream sees what the user typed. */
 export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: ForwardedInfo): Record<string, string | string[]> {
   const extra = connectionListed(incoming.connection)
   const out: Record<string, string | string[]> = {}
   for (const name in incoming) {
     const value = incoming[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true) continue
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX)) continue
     out[name] = value
   }
   const prior = incoming['x-forwarded-for']

@@ -41,3 +41,26 @@ t.test('routes by path and flag, and says who served', async (t) => {
   t.equal((await other.body.json() as { upstream: string }).upstream, 'legacy', 'unmatched: legacy')
   t.equal(other.headers['x-served-by'], 'legacy')
 })
+
+t.test('a client cannot pose as a shadow: X-Shadow-* headers never reach an upstream from outside', async (t) => {
+  const candidate = await startServer(namedUpstream('new'))
+  t.teardown(candidate.close)
+  const { app, url } = await startGateway({
+    legacy: candidate.url,
+    new: candidate.url,
+    features: { chat: { enabled: true, canary: 100 } },
+    routes: [{ path: '/api/chat', methods: ['POST'], feature: 'chat' }]
+  })
+  t.teardown(() => app.close())
+  const response = await request(`${url}/api/chat`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'x-shadow-request': '1', 'x-shadow-snapshot': 'abc.def', 'x-shadow-of': 'r1', 'x-shadowy-but-fine': 'kept' }
+  })
+  const seen = (await response.body.json() as { headers: Record<string, string> }).headers
+  t.equal(response.headers['x-served-by'], 'new')
+  t.notOk('x-shadow-request' in seen)
+  t.notOk('x-shadow-snapshot' in seen)
+  t.notOk('x-shadow-of' in seen)
+  t.equal(seen['x-shadowy-but-fine'], 'kept', 'only the gateway\'s own prefix is stripped')
+})
