@@ -4,51 +4,50 @@
  * evaluated), plain fastify + @fastify/http-proxy, and nginx (one worker) as a reverse proxy.
  *
  * With --shadow: the gateway with shadow at 100% (diff + record in memory, and in Redis when one
- * answers at --redis), against nginx's `mirror`; how many of the requests were really compared
- * (a full shadow budget drops shadows rather than slow users); and the users' latency at half the
- * gateway's maximum rate with shadow off and on. Prints figures and ratios; it asserts nothing.
+ * answers at --redis), against nginx's `mirror`; how many shadows were really compared (a full
+ * shadow budget drops shadows rather than slow users); and the users' latency at half the
+ * gateway's maximum rate with shadow off and on (an evenly paced open-loop load, bench/paced-load.ts).
  *
- *   node --import tsx bench/proxy-throughput.ts [--seconds 10] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
+ * Every setup runs once per round, the rounds interleaved, and the median is reported: a
+ * neighbour's burst on a shared machine then spoils one sample of each setup, not one setup.
+ * Prints figures and ratios; it asserts nothing.
+ *
+ *   node --import tsx bench/proxy-throughput.ts [--seconds 5] [--rounds 3] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { Redis } from 'ioredis'
 import { parseExposition } from '../gateway/metrics/parse-exposition.js'
+import { pacedLoad } from './paced-load.js'
 import { startNginx, startServerProcess, type Started } from './servers/start.js'
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     shadow: { type: 'boolean', default: false },
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' }
   }
 })
 const duration = Number(values.seconds)
+const rounds = Number(values.rounds)
 const connections = Number(values.connections)
 const PATH = '/api/scenarios'
 
-interface Result { name: string, rps: number, p50: number, p99: number, errors: number, note?: string }
-
-async function measure (name: string, url: string): Promise<Result> {
-  // A short warm-up so JIT and connection pools are ready before the measured run.
-  await autocannon({ url, connections, duration: 2 })
-  const r = await autocannon({ url, connections, duration })
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx }
+interface Setup {
+  name: string
+  url: string
+  /** A shadowing gateway: its /metrics says how many shadows were compared. */
+  shadowGateway?: string
+  runs: Array<{ rps: number, p50: number, p99: number, errors: number, requests: number }>
+  compared: number
+  dropped: number
 }
 
-/** Latency percentiles at a fixed offered rate, from every response's own time. */
-async function atRate (url: string, rate: number): Promise<{ p50: number, p95: number, p99: number, errors: number }> {
-  const times: number[] = []
-  // Without a callback autocannon's instance is both its event emitter and a promise of the result.
-  const instance = autocannon({ url, connections, duration, overallRate: rate }) as unknown as autocannon.Instance & Promise<autocannon.Result>
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => { times.push(ms) })
-  const r = await instance
-  times.sort((a, b) => a - b)
-  const at = (q: number): number => Math.round(10 * (times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN)) / 10
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), errors: r.errors + r.non2xx }
-}
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+const round1 = (n: number): number => Math.round(n * 10) / 10
 
 /** The gateway's own shadow counters, summed over features. */
 async function shadowCounts (gatewayUrl: string): Promise<{ compared: number, dropped: number }> {
@@ -68,22 +67,19 @@ async function settledShadowCounts (gatewayUrl: string): Promise<{ compared: num
   }
 }
 
-async function measureShadow (name: string, gateway: Started): Promise<Result> {
-  await autocannon({ url: `${gateway.url}${PATH}`, connections, duration: 2 })
-  const before = await settledShadowCounts(gateway.url)
-  const r = await autocannon({ url: `${gateway.url}${PATH}`, connections, duration })
-  const after = await settledShadowCounts(gateway.url)
-  const compared = after.compared - before.compared
-  const dropped = after.dropped - before.dropped
-  const share = (n: number): string => `${(100 * n / r.requests.total).toFixed(1)}%`
-  return {
-    name,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-    note: `${share(compared)} of ${r.requests.total} requests compared, ${share(dropped)} dropped by the shadow budget`
+async function run (setup: Setup): Promise<void> {
+  const before = setup.shadowGateway === undefined ? null : await settledShadowCounts(setup.shadowGateway)
+  const r = await autocannon({ url: setup.url, connections, duration })
+  setup.runs.push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, requests: r.requests.total })
+  if (before !== null && setup.shadowGateway !== undefined) {
+    const after = await settledShadowCounts(setup.shadowGateway)
+    setup.compared += after.compared - before.compared
+    setup.dropped += after.dropped - before.dropped
   }
+}
+
+function percentile (sorted: number[], q: number): number {
+  return round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN)
 }
 
 async function freePort (): Promise<number> {
@@ -117,55 +113,84 @@ async function deleteKeys (redis: Redis, prefix: string): Promise<void> {
 }
 
 const started: Started[] = []
-const results: Result[] = []
+const setups: Setup[] = []
 const latencyLines: string[] = []
 const redis = values.shadow ? await reachableRedis(values.redis) : null
 const redisPrefix = `strangler-bench-${process.pid}:`
+const add = (name: string, server: Started, shadow = false): void => {
+  setups.push({ name, url: `${server.url}${PATH}`, shadowGateway: shadow ? server.url : undefined, runs: [], compared: 0, dropped: 0 })
+}
 try {
   const upstream = await startServerProcess('upstream')
   const candidate = await startServerProcess('upstream')
   started.push(upstream, candidate)
-  results.push(await measure('direct to upstream', `${upstream.url}${PATH}`))
-  const gateway = await startServerProcess('gateway', { UPSTREAM: upstream.url, NEW_UPSTREAM: candidate.url })
-  started.push(gateway)
-  const plain = await measure('gateway, legacy-only route', `${gateway.url}${PATH}`)
-  results.push(plain)
+  const upstreams = { UPSTREAM: upstream.url, NEW_UPSTREAM: candidate.url }
+  const gateway = await startServerProcess('gateway', upstreams)
   const httpProxy = await startServerProcess('http-proxy', { UPSTREAM: upstream.url })
-  started.push(httpProxy)
-  results.push(await measure('fastify + @fastify/http-proxy', `${httpProxy.url}${PATH}`))
+  started.push(gateway, httpProxy)
+  add('direct to upstream', upstream)
+  add('gateway, legacy-only route', gateway)
+  add('fastify + @fastify/http-proxy', httpProxy)
   if (hasNginx()) {
     const nginx = await startNginx(upstream.port, await freePort())
     started.push(nginx)
-    results.push(await measure('nginx proxy_pass (1 worker)', `${nginx.url}${PATH}`))
+    add('nginx proxy_pass (1 worker)', nginx)
   }
+  let shadowGateway: Started | undefined
   if (values.shadow) {
-    const shadowGateway = await startServerProcess('gateway', { UPSTREAM: upstream.url, NEW_UPSTREAM: candidate.url, SHADOW_SAMPLE: '100' })
+    shadowGateway = await startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100' })
     started.push(shadowGateway)
-    results.push(await measureShadow('gateway, shadow 100% + diff + memory record', shadowGateway))
+    add('gateway, shadow 100% + diff + memory record', shadowGateway, true)
     if (redis !== null) {
-      const redisGateway = await startServerProcess('gateway', {
-        UPSTREAM: upstream.url, NEW_UPSTREAM: candidate.url, SHADOW_SAMPLE: '100', REDIS_URL: values.redis, DIFF_PREFIX: redisPrefix
-      })
+      const redisGateway = await startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100', REDIS_URL: values.redis, DIFF_PREFIX: redisPrefix })
       started.push(redisGateway)
-      results.push(await measureShadow('gateway, shadow 100% + diff + Redis record', redisGateway))
-      redisGateway.stop()
+      add('gateway, shadow 100% + diff + Redis record', redisGateway, true)
     }
     if (hasNginx()) {
       const mirror = await startNginx(upstream.port, await freePort(), candidate.port)
       started.push(mirror)
-      results.push(await measure('nginx mirror (1 worker)', `${mirror.url}${PATH}`))
+      add('nginx mirror (1 worker)', mirror)
     }
-    const rate = Math.round(plain.rps / 2)
-    const off = await atRate(`${gateway.url}${PATH}`, rate)
-    const on = await atRate(`${shadowGateway.url}${PATH}`, rate)
+  }
+
+  // A short warm-up so JIT and connection pools are ready before the measured runs.
+  for (const setup of setups) await autocannon({ url: setup.url, connections, duration: 2 })
+  for (let i = 0; i < rounds; i++) {
+    for (const setup of setups) await run(setup)
+  }
+
+  if (shadowGateway !== undefined) {
+    const plain = setups[1]
+    const shadowed = setups.find((s) => s.shadowGateway === shadowGateway?.url)
+    // Half of each one's maximum: the shadow-off gateway's (the goal's rate), and the shadowing
+    // gateway's own, which is lower since every request costs it two upstream calls and a diff.
+    const rates = [plain, shadowed].map((s) => Math.round(median(s?.runs.map((r) => r.rps) ?? []) / 2))
     latencyLines.push(
-      `users' latency at ${rate} req/s (half the gateway's maximum), ${duration} s each:`,
-      '| shadow | p50 ms | p95 ms | p99 ms | errors |',
-      '|---|---|---|---|---|',
-      `| off | ${off.p50} | ${off.p95} | ${off.p99} | ${off.errors} |`,
-      `| on, 100% | ${on.p50} | ${on.p95} | ${on.p99} | ${on.errors} |`,
-      `p95 shadow on / off: ${(on.p95 / off.p95).toFixed(2)}x (goal <= 1.1x)`
+      `users' latency at an evenly paced rate, ${rounds} x ${duration} s each, off and on interleaved:`,
+      '| rate | shadow | responses | errors | p50 ms | p95 ms | p99 ms | p95 on / off |',
+      '|---|---|---|---|---|---|---|---|'
     )
+    for (const [i, rate] of rates.entries()) {
+      const off: number[] = []
+      const on: number[] = []
+      const errors = { off: 0, on: 0 }
+      for (let round = 0; round < rounds; round++) {
+        const a = await pacedLoad(plain.url, rate, duration, connections)
+        const b = await pacedLoad(`${shadowGateway.url}${PATH}`, rate, duration, connections)
+        off.push(...a.latencies)
+        on.push(...b.latencies)
+        errors.off += a.errors
+        errors.on += b.errors
+      }
+      off.sort((a, b) => a - b)
+      on.sort((a, b) => a - b)
+      const label = `${rate} req/s (half the ${i === 0 ? 'shadow-off' : 'shadowing'} gateway's maximum)`
+      const ratio = (percentile(on, 0.95) / percentile(off, 0.95)).toFixed(2)
+      latencyLines.push(
+        `| ${label} | off | ${off.length} | ${errors.off} | ${percentile(off, 0.5)} | ${percentile(off, 0.95)} | ${percentile(off, 0.99)} | |`,
+        `| ${label} | on, 100% | ${on.length} | ${errors.on} | ${percentile(on, 0.5)} | ${percentile(on, 0.95)} | ${percentile(on, 0.99)} | ${ratio}x (goal <= 1.1x) |`
+      )
+    }
   }
 } finally {
   for (const s of started) s.stop()
@@ -175,20 +200,30 @@ try {
   }
 }
 
-const base = (name: string): number | undefined => results.find((r) => r.name.startsWith(name))?.rps
-const peer = base('fastify')
-console.log(`\n${connections} connections, ${duration} s each, 357-byte JSON\n`)
-console.log('| setup | req/s | p50 ms | p99 ms | errors | vs direct | vs fastify+http-proxy |')
-console.log('|---|---|---|---|---|---|---|')
-for (const r of results) {
-  const direct = base('direct') ?? r.rps
-  console.log(`| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${(r.rps / direct).toFixed(2)}x | ${peer === undefined ? '-' : (r.rps / peer).toFixed(2) + 'x'} |`)
+const rps = (name: string): number | undefined => {
+  const setup = setups.find((s) => s.name.startsWith(name))
+  return setup === undefined ? undefined : median(setup.runs.map((r) => r.rps))
 }
-for (const r of results) if (r.note !== undefined) console.log(`${r.name}: ${r.note}`)
-const gatewayRps = base('gateway, legacy')
+const peer = rps('fastify')
+const direct = rps('direct')
+console.log(`\n${connections} connections, 357-byte JSON, median of ${rounds} interleaved runs of ${duration} s each\n`)
+console.log('| setup | req/s (median) | runs | p50 ms | p99 ms | errors | vs direct | vs fastify+http-proxy |')
+console.log('|---|---|---|---|---|---|---|---|')
+for (const setup of setups) {
+  const r = median(setup.runs.map((x) => x.rps))
+  const runs = setup.runs.map((x) => Math.round(x.rps)).join(' / ')
+  const errors = setup.runs.reduce((n, x) => n + x.errors, 0)
+  console.log(`| ${setup.name} | ${Math.round(r)} | ${runs} | ${median(setup.runs.map((x) => x.p50))} | ${median(setup.runs.map((x) => x.p99))} | ${errors} | ` +
+    `${direct === undefined ? '-' : (r / direct).toFixed(2) + 'x'} | ${peer === undefined ? '-' : (r / peer).toFixed(2) + 'x'} |`)
+}
+for (const setup of setups.filter((s) => s.shadowGateway !== undefined)) {
+  const answered = setup.runs.reduce((n, x) => n + x.requests, 0)
+  console.log(`${setup.name}: ${setup.compared} shadows compared and ${setup.dropped} dropped for ${answered} requests answered (requests still in flight when a run ends are shadowed but not counted as answered)`)
+}
+const gatewayRps = rps('gateway, legacy')
 if (gatewayRps !== undefined && peer !== undefined) console.log(`\ngateway vs fastify+http-proxy: ${(gatewayRps / peer).toFixed(2)}x (goal >= 1.0x)`)
-const mirror = base('nginx mirror')
-for (const r of results.filter((r) => r.name.startsWith('gateway, shadow'))) {
-  if (mirror !== undefined) console.log(`${r.name} vs nginx mirror: ${(r.rps / mirror).toFixed(2)}x (goal >= 1.2x)`)
+const mirror = rps('nginx mirror')
+for (const setup of setups.filter((s) => s.shadowGateway !== undefined)) {
+  if (mirror !== undefined) console.log(`${setup.name} vs nginx mirror: ${((rps(setup.name) ?? NaN) / mirror).toFixed(2)}x (goal >= 1.2x)`)
 }
 if (latencyLines.length > 0) console.log(`\n${latencyLines.join('\n')}`)
