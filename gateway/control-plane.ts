@@ -21,7 +21,7 @@ export interface ControlPlaneOptions {
   audit?: AuditLog
   /** Report counters shared by every replica; unset: in this process. */
   redisUrl?: string
-  /** GATEWAY_REDIS_PREFIX, for the rollout state and lock (next to the overrides and audit). */
+  /** GATEWAY_REDIS_PREFIX, for the report counters and the rollout state and lock (next to the overrides and audit). */
   keyPrefix?: string
 }
 
@@ -37,7 +37,7 @@ export async function registerControlPlane (app: FastifyInstance, options: Contr
     redis.on('error', (err) => app.log.debug({ err }, 'report recorder: redis error'))
     app.addHook('onClose', async () => { redis?.disconnect() })
   }
-  await app.register(recorderPlugin, redis === undefined ? {} : { redis })
+  await app.register(recorderPlugin, redis === undefined ? {} : { redis, keyPrefix: options.keyPrefix })
   await app.register(reportPlugin, { auth: auth.hook })
   await app.register(rolloutPlugin, { auth: auth.hook, redisUrl: options.redisUrl, keyPrefix: options.keyPrefix })
   await app.register(dashboardPlugin, { auth: auth.hook })

@@ -22,12 +22,19 @@ export interface RecorderPluginOptions {
   recorder?: LatencyRecorder
   /** Else, with a client, a Redis recorder shared by all replicas (the client is not closed here). */
   redis?: Redis
-  /** Default `sg:report:`. */
+  /**
+   * The gateway's Redis prefix (GATEWAY_REDIS_PREFIX, default `strangler:`); the counters live
+   * under `<prefix>report:`, next to the overrides, audit trail and rollout state.
+   */
   keyPrefix?: string
   retentionMinutes?: number
 }
 
-export const DEFAULT_REPORT_KEY_PREFIX = 'sg:report:'
+export const DEFAULT_GATEWAY_KEY_PREFIX = 'strangler:'
+
+export function reportKeyPrefix (gatewayPrefix = DEFAULT_GATEWAY_KEY_PREFIX): string {
+  return `${gatewayPrefix}report:`
+}
 
 async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOptions): Promise<void> {
   let recorder = options.recorder
@@ -35,7 +42,7 @@ async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOpti
     recorder = options.redis !== undefined
       ? createRedisRecorder({
         redis: options.redis,
-        keyPrefix: options.keyPrefix ?? DEFAULT_REPORT_KEY_PREFIX,
+        keyPrefix: reportKeyPrefix(options.keyPrefix),
         retentionMinutes: options.retentionMinutes,
         onError: (err, dropped) => app.log.warn({ err, dropped }, 'report counters not written to Redis; batch dropped')
       })
