@@ -1,18 +1,10 @@
 /** The CLI's rollout commands in-process against a real gateway with the rollout controller. */
-import { PassThrough } from 'node:stream'
 import t from 'tap'
-import { main } from '../../../gateway/cli/main.js'
+import { runCli, type CliRun } from '../../helpers/run-cli.js'
 import { startRolloutGateway, testPlan, waitFor } from './rollout-harness.js'
 
-async function run (url: string, ...args: string[]): Promise<{ code: number, stdout: string, stderr: string }> {
-  const out = new PassThrough()
-  const err = new PassThrough()
-  let stdout = ''
-  let stderr = ''
-  out.on('data', (c: Buffer) => { stdout += c.toString() })
-  err.on('data', (c: Buffer) => { stderr += c.toString() })
-  const code = await main([...args, '--url', url], { out, err, env: {} })
-  return { code, stdout, stderr }
+async function run (url: string, ...args: string[]): Promise<CliRun> {
+  return await runCli([...args, '--url', url])
 }
 
 t.test('rollout status, start, pause, resume, abort from the command line', async (t) => {
@@ -21,22 +13,22 @@ t.test('rollout status, start, pause, resume, abort from the command line', asyn
 
   const idle = await run(gw.url, 'rollout')
   t.equal(idle.code, 0)
-  t.match(idle.stdout, /controller: memory, lock held by .* \(this replica\)[\s\S]*FEATURE\s+STATUS[\s\S]*chat\s+idle/)
+  t.match(idle.out, /controller: memory, lock held by .* \(this replica\)[\s\S]*FEATURE\s+STATUS[\s\S]*chat\s+idle/)
 
   const started = await run(gw.url, 'rollout', 'start', 'chat')
-  t.equal(started.code, 0, started.stderr)
-  t.match(started.stdout, /^chat: running, step canary 10% of 10 -> 50 -> 100; next canary 50%/)
-  await waitFor('a first decision', async () => /last decision: hold/.test((await run(gw.url, 'rollout', 'status', 'chat')).stdout) ? true : undefined)
-  t.match((await run(gw.url, 'rollout', 'chat')).stdout, /last decision: hold at .*: not enough samples[\s\S]*verdict insufficient_data since .*: live old 0 req/)
+  t.equal(started.code, 0, started.err)
+  t.match(started.out, /^chat: running, step canary 10% of 10 -> 50 -> 100; next canary 50%/)
+  await waitFor('a first decision', async () => /last decision: hold/.test((await run(gw.url, 'rollout', 'status', 'chat')).out) ? true : undefined)
+  t.match((await run(gw.url, 'rollout', 'chat')).out, /last decision: hold at .*: not enough samples[\s\S]*verdict insufficient_data since .*: live old 0 req/)
 
-  t.match(await run(gw.url, 'rollout', 'pause', 'chat'), { code: 0, stdout: /paused[\s\S]*reason: paused by an operator/ })
-  t.match(await run(gw.url, 'rollout', 'resume', 'chat'), { code: 0, stdout: /chat: running/ })
-  t.match(await run(gw.url, 'rollout', 'abort', 'chat'), { code: 0, stdout: /chat: aborted/ })
-  t.match(await run(gw.url, 'rollout', 'abort', 'chat'), { code: 1, stderr: /409 GW_ERR_ROLLOUT_CONFLICT: cannot abort/ })
-  t.match(await run(gw.url, 'rollout', 'start', 'watch'), { code: 1, stderr: /GW_ERR_ROLLOUT_NO_PLAN/ })
-  t.match(await run(gw.url, 'rollout', 'start'), { code: 2, stderr: /usage: rollout/ })
+  t.match(await run(gw.url, 'rollout', 'pause', 'chat'), { code: 0, out: /paused[\s\S]*reason: paused by an operator/ })
+  t.match(await run(gw.url, 'rollout', 'resume', 'chat'), { code: 0, out: /chat: running/ })
+  t.match(await run(gw.url, 'rollout', 'abort', 'chat'), { code: 0, out: /chat: aborted/ })
+  t.match(await run(gw.url, 'rollout', 'abort', 'chat'), { code: 1, err: /409 GW_ERR_ROLLOUT_CONFLICT: cannot abort/ })
+  t.match(await run(gw.url, 'rollout', 'start', 'watch'), { code: 1, err: /GW_ERR_ROLLOUT_NO_PLAN/ })
+  t.match(await run(gw.url, 'rollout', 'start'), { code: 2, err: /usage: rollout/ })
 
   const dry = await run(gw.url, 'rollout', 'start', 'chat', '--dry-run', '--json')
   t.equal(dry.code, 0)
-  t.match(JSON.parse(dry.stdout), { status: 'running', dryRun: true })
+  t.match(JSON.parse(dry.out), { status: 'running', dryRun: true })
 })
