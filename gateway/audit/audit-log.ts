@@ -3,6 +3,9 @@
  * capped. The in-memory log serves the embedded default; redis-audit-log.ts is shared by every
  * replica.
  */
+import type { OperatorAction } from '../rollout/operator-actions.js'
+import type { Decision } from '../rollout/rollout-state.js'
+
 export const DEFAULT_AUDIT_MAX_ENTRIES = 1000
 
 export interface AuditCaller {
@@ -11,7 +14,13 @@ export interface AuditCaller {
   remoteAddress: string
 }
 
-export type AuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload'
+/** The admin API's own actions. */
+export type AdminAuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload'
+
+/** A rollout's entries: an operator's action or the controller's decision (rollout-audit.ts). */
+export type RolloutAuditAction = `rollout.${OperatorAction | Decision}`
+
+export type AuditAction = AdminAuditAction | RolloutAuditAction
 
 export interface AuditEntry {
   /** ISO 8601 */

@@ -71,7 +71,7 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
   const lockTtlMs = (): number => Math.max(MIN_LOCK_TTL_MS, 3 * tickMs())
 
   /** Fenced write; false when another writer got there first or the lock is gone. */
-  async function write (next: RolloutState, current: RolloutState, action: string | null, evaluation?: Evaluation): Promise<boolean> {
+  async function write (next: RolloutState, current: RolloutState, action: Decision | null, evaluation?: Evaluation): Promise<boolean> {
     const audit = action === null ? undefined : rolloutAuditEntry(action, who, current, next, { evaluation })
     const result = await store.write(next, current.version, { fence: lock.token, audit })
     if (result === 'lock_lost') leader = false
@@ -86,7 +86,7 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     if (!state.dryRun && !sameOverride(overrides.get(feature), desired)) await overrides.set(feature, desired)
     const at = now()
     const next: RolloutState = { ...state, applied: true, updatedAt: at }
-    let action: string | null = null
+    let action: Decision | null = null
     if (state.status === 'running' || state.status === 'paused') {
       Object.assign(next, { stepEnteredAt: at, baseline: await readBaseline(options.report().recorder, feature, at), readySince: null })
       if (state.status === 'running' && state.stepIndex === state.steps.length - 1 && !state.dryRun) {

@@ -3,8 +3,9 @@
  * replica holding the lock) and `rollout.start|pause|resume|abort` from operators. `after`
  * carries the report figures the decision was made on.
  */
-import type { AuditAction, AuditCaller, AuditEntry } from '../audit/audit-log.js'
-import type { Evaluation, RolloutState } from './rollout-state.js'
+import type { AuditCaller, AuditEntry } from '../audit/audit-log.js'
+import type { OperatorAction } from './operator-actions.js'
+import type { Decision, Evaluation, RolloutState } from './rollout-state.js'
 
 export interface RolloutPosition {
   status: RolloutState['status']
@@ -23,14 +24,13 @@ export function controllerCaller (replicaId: string): AuditCaller {
 }
 
 export function rolloutAuditEntry (
-  action: string, who: AuditCaller, before: RolloutState | null, after: RolloutState,
+  action: OperatorAction | Decision, who: AuditCaller, before: RolloutState | null, after: RolloutState,
   { evaluation, requestId }: { evaluation?: Evaluation, requestId?: string } = {}
 ): AuditEntry {
   return {
     at: new Date(after.updatedAt).toISOString(),
     who,
-    // AuditAction lists the admin API's own actions; rollout entries share the trail.
-    action: `rollout.${action}` as AuditAction,
+    action: `rollout.${action}`,
     feature: after.feature,
     before: positionOf(before),
     after: { ...positionOf(after), reason: after.reason, why: evaluation?.why ?? null, figures: evaluation?.figures ?? null },
