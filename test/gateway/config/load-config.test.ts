@@ -1,3 +1,5 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -51,4 +53,25 @@ t.test('validate command: exit code and output', async (t) => {
   t.match(text, /8 problems in /)
   t.equal(await validateCommand(path.join(here, 'missing.yaml'), out, err), 1)
   t.match(String(err.read()), /cannot read .*missing\.yaml/)
+})
+
+t.test('validate command: a rollout plan that loads but could not run is a problem', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sg-validate-'))
+  t.teardown(() => rm(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'routes.yaml')
+  await writeFile(file, [
+    'upstreams: { legacy: { url: "http://127.0.0.1:5001" }, new: { url: "http://127.0.0.1:5002" } }',
+    'features:',
+    '  chat: { shadow: { sample: 0 }, rollout: { steps: [shadow, 50, 10] } }',
+    'routes: [{ path: /api/chat, feature: chat }]',
+    ''
+  ].join('\n'))
+  t.ok(await loadRoutesFile(file), 'the gateway itself loads it (the rollout is refused at its start)')
+  const out = new PassThrough()
+  const err = new PassThrough()
+  t.equal(await validateCommand(file, out, err), 1)
+  const text = String(err.read())
+  t.match(text, /features\.chat\.rollout: steps\[2\]: 10 does not grow from 50/)
+  t.match(text, /features\.chat\.rollout: the shadow step needs shadow\.sample > 0/)
+  t.match(text, /2 problems in /)
 })
