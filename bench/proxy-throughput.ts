@@ -12,7 +12,7 @@
  * neighbour's burst on a shared machine then spoils one sample of each setup, not one setup.
  * Prints figures and ratios; it asserts nothing.
  *
- *   node --import tsx bench/proxy-throughput.ts [--seconds 5] [--rounds 3] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
+ *   node --import tsx bench/proxy-throughput.ts [--seconds 4] [--rounds 5] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
  */
 import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
@@ -24,8 +24,8 @@ import { startNginx, startServerProcess, type Started } from './servers/start.js
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     shadow: { type: 'boolean', default: false },
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' }
