@@ -1,7 +1,7 @@
 /** The cases file parser: the shipped file is valid; bad input names the file, the line, the case and the step. */
 import t from 'tap'
 import { CasesFileError, loadCasesFile, parseCasesFile } from '../../gateway/golden/cases-file.js'
-import { runCli } from './run-cli.js'
+import { runCli } from '../helpers/run-cli.js'
 
 const problemsOf = (text: string): string[] => {
   try {

@@ -16,7 +16,7 @@ import { parseCasesFile } from '../../gateway/golden/cases-file.js'
 import { routesYaml } from '../helpers/gateway.js'
 import { shadowsSettled } from '../helpers/shadow.js'
 import { startChangingProxy, startNewServices, startStandIn } from './golden-servers.js'
-import { runCli } from './run-cli.js'
+import { runCli } from '../helpers/run-cli.js'
 
 const CATEGORY = '/api/scenario/scenario1/category'
 

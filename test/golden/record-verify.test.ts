@@ -9,7 +9,7 @@ import t from 'tap'
 import type { GoldenFile } from '../../gateway/golden/golden-file.js'
 import type { VerifyReport } from '../../gateway/golden/verify.js'
 import { startChangingProxy, startNewServices, startStandIn } from './golden-servers.js'
-import { runCli } from './run-cli.js'
+import { runCli } from '../helpers/run-cli.js'
 
 const CASES = 'golden/cases.yaml'
 

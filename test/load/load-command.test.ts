@@ -5,7 +5,7 @@
  */
 import t from 'tap'
 import type { LoadResult } from '../../gateway/load/run-load.js'
-import { runCli } from '../golden/run-cli.js'
+import { runCli } from '../helpers/run-cli.js'
 
 t.test('all three scenarios, as JSON', async (t) => {
   const run = await runCli(['load', '--duration', '2', '--connections', '4', '--json'])

@@ -6,7 +6,7 @@
 import t from 'tap'
 import { startServer } from '../helpers/http-server.js'
 import type { PerfResult } from '../../gateway/perf/run-perf.js'
-import { runCli } from '../golden/run-cli.js'
+import { runCli } from '../helpers/run-cli.js'
 
 // Long enough that scheduling stalls on a shared 2-core machine (tens of ms under a load average
 // of 5-7, measured) cannot decide a verdict: equal backends measured 0.98-1.04, 2x slower 1.75-1.98.
