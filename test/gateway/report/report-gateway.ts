@@ -11,6 +11,7 @@ import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
 import recorderPlugin from '../../../gateway/report/recorder-plugin.js'
 import reportPlugin, { type ReportPluginOptions } from '../../../gateway/report/report-plugin.js'
 import type { VerdictThresholds } from '../../../gateway/report/verdict.js'
+import type { GatewayConfig } from '../../../gateway/config/types.js'
 import { routesYaml } from '../../helpers/gateway.js'
 import { startServer, type TestServer } from '../../helpers/http-server.js'
 
@@ -43,6 +44,24 @@ export async function startBackend (spec: BackendSpec): Promise<TestServer> {
       res.end(JSON.stringify({ ok: status === 200 }))
     }, spec.delayMs ?? 0)
   })
+}
+
+/** Two test backends and a routes.yaml sending half the chat sessions to new; closed by `t`. */
+export async function canaryBackends (
+  t: { teardown: (fn: () => Promise<void>) => void },
+  legacy: BackendSpec = {},
+  candidate: BackendSpec = {}
+): Promise<GatewayConfig> {
+  const oldServer = await startBackend(legacy)
+  t.teardown(oldServer.close)
+  const newServer = await startBackend(candidate)
+  t.teardown(newServer.close)
+  return parseRoutesConfig(routesYaml({
+    legacy: oldServer.url,
+    new: newServer.url,
+    features: { chat: { enabled: true, canary: 50 } },
+    routes: [{ path: '/api/chat', feature: 'chat' }]
+  }))
 }
 
 export interface ReportGateway {

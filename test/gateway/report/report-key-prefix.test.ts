@@ -7,11 +7,9 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { request } from 'undici'
 import { buildGateway } from '../../../gateway/app.js'
-import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
 import { registerControlPlane } from '../../../gateway/control-plane.js'
-import { routesYaml } from '../../helpers/gateway.js'
 import { REDIS_URL, requireRedis, uniquePrefix } from '../../helpers/requirements.js'
-import { driveCanary, startBackend } from './report-gateway.js'
+import { canaryBackends, driveCanary } from './report-gateway.js'
 
 t.test('gateways with different Redis prefixes keep separate report counters', async (t) => {
   if (!await requireRedis(t)) return
@@ -24,16 +22,7 @@ t.test('gateways with different Redis prefixes keep separate report counters', a
     }
     redis.disconnect()
   })
-  const legacy = await startBackend({})
-  t.teardown(legacy.close)
-  const candidate = await startBackend({})
-  t.teardown(candidate.close)
-  const config = parseRoutesConfig(routesYaml({
-    legacy: legacy.url,
-    new: candidate.url,
-    features: { chat: { enabled: true, canary: 50 } },
-    routes: [{ path: '/api/chat', feature: 'chat' }]
-  }))
+  const config = await canaryBackends(t)
 
   const urls: string[] = []
   for (const keyPrefix of prefixes) {

@@ -3,12 +3,10 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { request } from 'undici'
 import { buildGateway } from '../../../gateway/app.js'
-import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
 import recorderPlugin from '../../../gateway/report/recorder-plugin.js'
 import reportPlugin from '../../../gateway/report/report-plugin.js'
-import { routesYaml } from '../../helpers/gateway.js'
 import { REDIS_URL, requireRedis, uniquePrefix } from '../../helpers/requirements.js'
-import { driveCanary, startBackend, TEST_THRESHOLDS } from './report-gateway.js'
+import { canaryBackends, driveCanary, TEST_THRESHOLDS } from './report-gateway.js'
 
 t.test('two gateway replicas sharing Redis report the traffic of both', async (t) => {
   if (!await requireRedis(t)) return
@@ -19,16 +17,7 @@ t.test('two gateway replicas sharing Redis report the traffic of both', async (t
     if (keys.length > 0) await redis.del(...keys)
     redis.disconnect()
   })
-  const legacy = await startBackend({ delayMs: 5 })
-  t.teardown(legacy.close)
-  const candidate = await startBackend({ delayMs: 5 })
-  t.teardown(candidate.close)
-  const config = parseRoutesConfig(routesYaml({
-    legacy: legacy.url,
-    new: candidate.url,
-    features: { chat: { enabled: true, canary: 50 } },
-    routes: [{ path: '/api/chat', feature: 'chat' }]
-  }))
+  const config = await canaryBackends(t, { delayMs: 5 }, { delayMs: 5 })
 
   const replicas: Array<{ app: FastifyInstance, url: string }> = []
   for (let i = 0; i < 2; i++) {
