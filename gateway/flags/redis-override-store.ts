@@ -23,6 +23,7 @@ export const DEFAULT_OVERRIDE_KEY_PREFIX = 'strangler:'
 export const DEFAULT_RESYNC_INTERVAL_MS = 30_000
 const COMMAND_TIMEOUT_MS = 2_000
 const READY_TIMEOUT_MS = 5_000
+const QUIT_TIMEOUT_MS = 1_000
 
 export interface RedisOverrideStoreOptions {
   /** A client to share (not closed by the store); or `url` and the store opens its own. */
@@ -213,10 +214,29 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
       closed = true
       if (timer !== undefined) clearInterval(timer)
       listeners.clear()
-      subscriber.disconnect()
-      if (ownsClient) client.disconnect()
+      await Promise.all([closeConnection(subscriber), ownsClient ? closeConnection(client) : undefined])
     }
   }
+}
+
+/**
+ * QUIT rather than a bare disconnect when the connection is up: after a reconnect ioredis
+ * re-subscribes with a SUBSCRIBE whose promise nobody holds (fixed upstream in redis/ioredis#2187,
+ * not in 5.11), and a disconnect while it is in flight rejects it as an unhandled rejection.
+ * QUIT is answered after it. A Redis that does not answer within a second is cut off.
+ */
+async function closeConnection (connection: Redis): Promise<void> {
+  if (connection.status !== 'ready') {
+    connection.disconnect()
+    return
+  }
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    connection.quit().catch(() => undefined),
+    new Promise<void>((resolve) => { timer = setTimeout(resolve, QUIT_TIMEOUT_MS) })
+  ])
+  clearTimeout(timer)
+  connection.disconnect() // a no-op once QUIT has closed it
 }
 
 function requireUrl (url: string | undefined): string {

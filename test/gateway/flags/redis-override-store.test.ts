@@ -111,3 +111,42 @@ t.test('a replica cut off from Redis keeps serving its last state and catches up
   await until(() => cutOff.get('chat')?.enabled === false, 5000)
   t.same(cutOff.get('chat'), { enabled: false, canary: 0 }, 'caught up with the change it missed')
 })
+
+t.test('closing while the subscription is being restored after a reconnect leaves no unhandled rejection', async (t) => {
+  // ioredis re-subscribes after a reconnect with a promise nobody holds (redis/ioredis#2187);
+  // a disconnect while that SUBSCRIBE waits for its reply used to surface as an unhandled
+  // rejection, which ends a Node process. Redis's replies are held back so the close lands
+  // exactly in that window; tap fails the test on any unhandled rejection.
+  if (!await requireRedis(t)) return
+  const keyPrefix = uniquePrefix('overrides-close')
+  const channel = `${keyPrefix}overrides:changed`
+  const target = new URL(REDIS_URL)
+  const link = await startTcpCut({ host: target.hostname, port: Number(target.port || 6379) })
+  const admin = new Redis(REDIS_URL)
+  t.teardown(async () => {
+    await link.close()
+    admin.disconnect()
+  })
+  const store = createRedisOverrideStore({ url: link.url, keyPrefix, log, resyncIntervalMs: 0 })
+  await store.ready()
+  const subscribers = async (): Promise<number> => {
+    const [, count] = await admin.pubsub('NUMSUB', channel) as [string, number]
+    return Number(count)
+  }
+  const subscribersBecome = async (count: number): Promise<void> => {
+    const started = performance.now()
+    while (await subscribers() !== count) {
+      if (performance.now() - started > 5000) throw new Error(`never ${count} subscribers`)
+      await new Promise((resolve) => setTimeout(resolve, 2))
+    }
+  }
+  t.equal(await subscribers(), 1)
+
+  await link.cut()
+  await subscribersBecome(0)
+  await link.restore({ replyDelayMs: 300 })
+  await subscribersBecome(1)
+  // Redis has the SUBSCRIBE; its reply is still held back by the link.
+  await store.close()
+  t.pass('closed mid re-subscribe')
+})

@@ -4,7 +4,8 @@ import net, { type AddressInfo, type Socket } from 'node:net'
 export interface TcpCut {
   url: string
   cut: () => Promise<void>
-  restore: () => Promise<void>
+  /** Listens again; `replyDelayMs` holds back every chunk Redis sends on connections made from now on. */
+  restore: (options?: { replyDelayMs?: number }) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -12,7 +13,7 @@ export async function startTcpCut (target: { host: string, port: number }): Prom
   const sockets = new Set<Socket>()
   let server: net.Server | undefined
   let port = 0
-  const listen = async (): Promise<void> => {
+  const listen = async ({ replyDelayMs = 0 } = {}): Promise<void> => {
     server = net.createServer((client) => {
       const upstream = net.connect(target)
       for (const s of [client, upstream]) {
@@ -20,7 +21,9 @@ export async function startTcpCut (target: { host: string, port: number }): Prom
         s.on('close', () => sockets.delete(s))
         s.on('error', () => { client.destroy(); upstream.destroy() })
       }
-      client.pipe(upstream).pipe(client)
+      client.pipe(upstream)
+      if (replyDelayMs === 0) upstream.pipe(client)
+      else upstream.on('data', (chunk: Buffer) => { setTimeout(() => { if (!client.destroyed) client.write(chunk) }, replyDelayMs) })
     })
     await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve))
     port = (server.address() as AddressInfo).port
