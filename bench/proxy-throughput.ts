@@ -14,12 +14,11 @@
  *
  *   node --import tsx bench/proxy-throughput.ts [--seconds 4] [--rounds 5] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
  */
-import { execFileSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { Redis } from 'ioredis'
 import { parseExposition } from '../gateway/metrics/parse-exposition.js'
 import { pacedLoad } from './paced-load.js'
+import { deleteKeys, freePort, hasNginx, reachableRedis } from './servers/machine.js'
 import { startNginx, startServerProcess, type Started } from './servers/start.js'
 
 const { values } = parseArgs({
@@ -80,36 +79,6 @@ async function run (setup: Setup): Promise<void> {
 
 function percentile (sorted: number[], q: number): number {
   return round1(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN)
-}
-
-async function freePort (): Promise<number> {
-  const { createServer } = await import('node:net')
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-function hasNginx (): boolean {
-  try { execFileSync('nginx', ['-v'], { stdio: 'ignore' }); return true } catch { return false }
-}
-
-async function reachableRedis (url: string): Promise<Redis | null> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null })
-  try {
-    await redis.connect()
-    return redis
-  } catch {
-    redis.disconnect()
-    return null
-  }
-}
-
-async function deleteKeys (redis: Redis, prefix: string): Promise<void> {
-  for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 500 })) {
-    if ((keys as string[]).length > 0) await redis.del(...(keys as string[]))
-  }
 }
 
 const started: Started[] = []

@@ -1,13 +1,11 @@
 /**
- * Abort signals for undici without an AbortController, an AbortSignal or an EventTarget listener
+ * An abort signal for undici without an AbortController, an AbortSignal or an EventTarget listener
  * per request. undici takes any EventEmitter-like signal: `aborted`, `reason`, `once('abort')` and
- * `removeListener`; these two are that and no more.
+ * `removeListener`; this is that and no more.
  *
- * - ClientAbortSignal: the client's response. The upstream call is aborted when the client went
- *   away before its response finished, unless `keepGoing()` says the answer is still wanted (a
- *   shadow comparing against it). It listens to the response's 'close' only while undici listens.
- * - DeadlineSignal: aborts after `ms` with a TimeoutError; `clear()` stops the timer once the
- *   call is over.
+ * ClientAbortSignal: the client's response. The upstream call is aborted when the client went
+ * away before its response finished, unless `keepGoing()` says the answer is still wanted (a
+ * shadow comparing against it). It listens to the response's 'close' only while undici listens.
  */
 import type { ServerResponse } from 'node:http'
 
@@ -69,28 +67,5 @@ export class ClientAbortSignal extends UndiciSignal {
   protected override listening (active: boolean): void {
     if (active) this.#response.once('close', this.#onClose)
     else this.#response.removeListener('close', this.#onClose)
-  }
-}
-
-export class DeadlineSignal extends UndiciSignal {
-  #aborted = false
-  readonly #timer: NodeJS.Timeout
-
-  constructor (ms: number) {
-    super()
-    this.#timer = setTimeout(() => {
-      this.#aborted = true
-      this.reason = Object.assign(new Error(`no answer within ${ms} ms`), { name: 'TimeoutError' })
-      this.fire()
-    }, ms)
-    this.#timer.unref()
-  }
-
-  get aborted (): boolean {
-    return this.#aborted
-  }
-
-  clear (): void {
-    clearTimeout(this.#timer)
   }
 }

@@ -1,7 +1,7 @@
 /** One request to one upstream. Errors come back already translated to gateway errors. */
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
-import type { ClientAbortSignal, DeadlineSignal } from './abort-signals.js'
+import type { ClientAbortSignal } from './abort-signals.js'
 import { translateUpstreamError } from './upstream-errors.js'
 import type { Upstream } from './upstream.js'
 
@@ -12,7 +12,7 @@ export interface ForwardRequest {
   headers: Record<string, string | string[]>
   body: Buffer | Readable | null
   /** An AbortSignal, or any signal undici takes (see abort-signals.ts). */
-  signal?: AbortSignal | ClientAbortSignal | DeadlineSignal
+  signal?: AbortSignal | ClientAbortSignal
 }
 
 export async function forward (upstream: Upstream, request: ForwardRequest): Promise<Dispatcher.ResponseData> {

@@ -1,7 +1,8 @@
 /**
  * Keeps a capped copy of a body while it streams. For the primary response the upstream is read
  * to its end even when the client goes away, so the shadow still has something to compare with.
- * Both run on plain 'data'/'end' listeners: no async iterator and no Transform per response.
+ * It runs on plain 'data'/'end' listeners: no async iterator and no Transform per response. The
+ * shadow's own answer is copied straight from undici's callbacks (shadow-call.ts).
  */
 import { Readable } from 'node:stream'
 
@@ -13,7 +14,7 @@ export interface Captured {
 }
 
 /** The bytes of a body up to a cap, and whether any were cut. */
-class CappedCopy {
+export class CappedCopy {
   readonly #chunks: Buffer[] = []
   #kept = 0
   #truncated = false
@@ -38,18 +39,6 @@ class CappedCopy {
     const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#kept)
     return { body, truncated: this.#truncated, failed }
   }
-}
-
-/** Reads a whole body, keeping at most `cap` bytes of it. */
-export async function captureBody (body: Readable, cap: number): Promise<Captured> {
-  const copy = new CappedCopy(cap)
-  return await new Promise<Captured>((resolve) => {
-    body.on('data', (chunk: Buffer) => copy.add(chunk))
-    body.once('end', () => resolve(copy.result(false)))
-    body.once('error', () => resolve(copy.result(true)))
-    // An aborted body may close without 'end' or 'error'.
-    body.once('close', () => { if (!body.readableEnded) resolve(copy.result(true)) })
-  })
 }
 
 /**

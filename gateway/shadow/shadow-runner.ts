@@ -15,8 +15,8 @@ import { buildDiffRecord } from '../diff-store/build-record.js'
 import type { DiffOutcome, DiffStore } from '../diff-store/types.js'
 import type { ForwardRequest } from '../proxy/forward.js'
 import type { Upstream } from '../proxy/upstream.js'
-import { DeadlineSignal } from '../proxy/abort-signals.js'
-import { captureBody, type Captured } from './capture.js'
+import type { Captured } from './capture.js'
+import { callForShadow, type ShadowCallResult } from './shadow-call.js'
 import { createShadowBudget, type ShadowBudget } from './shadow-budget.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from './snapshot-store.js'
 import type { StatefulDropReason, StatefulExchange, StatefulShadows } from './stateful-shadow.js'
@@ -112,26 +112,15 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     for (const listener of events.onDropped) listener(target.feature, reason)
   }
 
-  async function call (upstream: Upstream, request: ForwardRequest, target: ShadowTarget): Promise<CapturedResponse | 'timeout' | 'failed'> {
-    const started = performance.now()
-    const deadline = new DeadlineSignal(target.budget.timeoutMs)
-    try {
-      const response = await upstream.pool.request({
-        method: request.method as 'GET',
-        path: request.path,
-        headers: request.headers,
-        body: request.body as Buffer | null,
-        signal: deadline
-      })
-      const captured = await captureBody(response.body, target.budget.responseBodyBytes)
-      if (captured.failed) return deadline.aborted ? 'timeout' : 'failed'
-      return { status: response.statusCode, headers: response.headers, body: captured.body, truncated: captured.truncated, latencyMs: performance.now() - started }
-    } catch {
-      return deadline.aborted ? 'timeout' : 'failed'
-    } finally {
-      deadline.clear()
-    }
-  }
+  const call = async (upstream: Upstream, request: ForwardRequest, target: ShadowTarget): Promise<ShadowCallResult> =>
+    await callForShadow(upstream.pool, {
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: request.body as Buffer | null,
+      timeoutMs: target.budget.timeoutMs,
+      responseBodyBytes: target.budget.responseBodyBytes
+    })
 
   type Primary = (PrimaryAnswer & { captured: Promise<TimedCapture> }) | null
 

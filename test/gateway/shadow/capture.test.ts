@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import t from 'tap'
-import { captureBody, teeForCapture } from '../../../gateway/shadow/capture.js'
+import { CappedCopy, teeForCapture } from '../../../gateway/shadow/capture.js'
 
 /** A source that hands out the given chunks one per read, then ends (or fails). */
 function source (chunks: string[], failWith?: Error): Readable {
@@ -21,21 +21,23 @@ async function readAll (stream: Readable): Promise<string> {
   return text
 }
 
-t.test('captureBody keeps the whole body under the cap', async (t) => {
-  t.same(await captureBody(source(['ab', 'cd']), 10), { body: Buffer.from('abcd'), truncated: false, failed: false })
+t.test('CappedCopy keeps the whole body under the cap', async (t) => {
+  const copy = new CappedCopy(10)
+  copy.add(Buffer.from('ab'))
+  copy.add(Buffer.from('cd'))
+  t.same(copy.result(false), { body: Buffer.from('abcd'), truncated: false, failed: false })
 })
 
-t.test('captureBody cuts at the cap and says so', async (t) => {
-  const captured = await captureBody(source(['abc', 'def', 'ghi']), 5)
-  t.equal(captured.body.toString(), 'abcde')
-  t.equal(captured.truncated, true)
-  t.equal(captured.failed, false)
+t.test('CappedCopy cuts at the cap and says so', async (t) => {
+  const copy = new CappedCopy(5)
+  for (const chunk of ['abc', 'def', 'ghi']) copy.add(Buffer.from(chunk))
+  t.same(copy.result(false), { body: Buffer.from('abcde'), truncated: true, failed: false })
 })
 
-t.test('captureBody reports a body that failed half way', async (t) => {
-  const captured = await captureBody(source(['abc'], new Error('reset')), 10)
-  t.equal(captured.failed, true)
-  t.equal(captured.body.toString(), 'abc')
+t.test('CappedCopy with a cap of 0 keeps nothing and says it was cut', async (t) => {
+  const copy = new CappedCopy(0)
+  copy.add(Buffer.from('abc'))
+  t.same(copy.result(true), { body: Buffer.alloc(0), truncated: true, failed: true })
 })
 
 t.test('teeForCapture gives the client every byte and keeps a capped copy', async (t) => {
