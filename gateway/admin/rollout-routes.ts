@@ -7,7 +7,7 @@ import type { FeatureConfig } from '../config/types.js'
 import { AdminBadRequestError, UnknownFeatureError } from '../errors.js'
 import { runOperatorAction, type OperatorAction } from '../rollout/operator-actions.js'
 import type { RolloutHandle } from '../rollout/rollout-plugin.js'
-import { describeRollout } from '../rollout/rollout-view.js'
+import { describeRollout, type RolloutView } from '../rollout/rollout-view.js'
 import { adminCallerOf } from './auth.js'
 import { envWarnings, describeFeature } from './flag-view.js'
 
@@ -33,10 +33,10 @@ export async function rolloutRoutes (app: FastifyInstance, { rollout }: { rollou
     describeRollout(feature, features()[feature], await store.get(feature))
 
   app.get('/rollouts', async () => {
-    const result: Record<string, ReturnType<typeof describeRollout>> = {}
-    for (const [feature, config] of Object.entries(features())) {
-      const state = await store.get(feature)
-      if (config.rollout !== undefined || state !== null) result[feature] = describeRollout(feature, config, state)
+    const result: Record<string, RolloutView> = {}
+    for (const feature of Object.keys(features())) {
+      const view = await rollout.view(feature)
+      if (view !== null) result[feature] = view
     }
     return { controller: await rollout.describeController(), features: result }
   })

@@ -65,7 +65,9 @@ async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOp
     scope.get<{ Querystring: { window?: string } }>('/admin/dashboard-data', async (request) => {
       const ctx = app.reportContext()
       const windowMinutes = parseWindow(request.query.window, defaultWindow, ctx.recorder.retentionMinutes)
-      return await buildDashboardData(ctx, app.gateway.diffStore, windowMinutes, diffLimit)
+      // The rollout plugin is optional; registered before or after this one, it is there by now.
+      const rollout = app.hasDecorator('rollout') ? app.rollout.view : undefined
+      return await buildDashboardData(ctx, { diffStore: app.gateway.diffStore, rollout }, windowMinutes, diffLimit)
     })
   })
 }

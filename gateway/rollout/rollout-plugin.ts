@@ -19,7 +19,7 @@ import type { ActionContext } from './operator-actions.js'
 import { createRedisStateStore } from './redis-state-store.js'
 import { createRolloutMetrics } from './rollout-metrics.js'
 import { createMemoryStateStore, type RolloutStateStore } from './rollout-state.js'
-import type { ControllerView } from './rollout-view.js'
+import { describeRollout, type ControllerView, type RolloutView } from './rollout-view.js'
 
 export const DEFAULT_ROLLOUT_KEY_PREFIX = 'strangler:'
 
@@ -38,6 +38,8 @@ export interface RolloutHandle {
   store: RolloutStateStore
   actions: ActionContext
   describeController: () => Promise<ControllerView>
+  /** Where the feature's rollout stands; null when it has neither a plan nor a stored rollout. */
+  view: (feature: string) => Promise<RolloutView | null>
 }
 
 declare module 'fastify' {
@@ -84,7 +86,12 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
     tickMs: controller.tickMs(),
     lockTtlMs: controller.lockTtlMs()
   })
-  app.decorate('rollout', { controller, store, actions: { holder, overrides, store }, describeController })
+  const view = async (feature: string): Promise<RolloutView | null> => {
+    const config = holder.current().config.features[feature]
+    const state = await store.get(feature)
+    return config?.rollout !== undefined || state !== null ? describeRollout(feature, config, state) : null
+  }
+  app.decorate('rollout', { controller, store, actions: { holder, overrides, store }, describeController, view })
   app.addHook('onReady', async () => { controller.start() })
   // Runs before buildGateway's hook closes the override store: close hooks run last-added first.
   app.addHook('onClose', async () => {

@@ -47,6 +47,25 @@
     return res.json()
   }
 
+  /** Where the feature's automatic rollout stands, and the controller's last word on it. */
+  function rolloutCell (f, data) {
+    const r = f.rollout
+    if (!r) {
+      return data.rolloutsError
+        ? el('td', { class: 'rollout', 'data-status': 'unknown', title: data.rolloutsError }, 'state unreachable')
+        : el('td', { class: 'rollout', 'data-status': 'none' }, '-')
+    }
+    const status = r.plan !== null && r.stepIndex === null ? 'not started' : r.status
+    const at = r.stepIndex === null ? '' : ` at ${r.step} (step ${r.stepIndex + 1} of ${r.steps.length})`
+    const bake = r.bakeRemainingMs > 0 ? `, ${Math.ceil(r.bakeRemainingMs / 1000)} s of bake left` : ''
+    const why = r.last ? r.last.why : r.reason
+    return el('td', { class: 'rollout', 'data-status': r.stepIndex === null ? 'not_started' : r.status },
+      el('span', { class: `rollout-status rollout-${r.status}` }, status), r.dryRun ? ' (dry run)' : '', at,
+      r.status === 'running' && r.nextStep !== null ? el('div', { class: 'source next' }, `next: ${r.nextStep}${bake}`) : null,
+      why ? el('div', { class: 'source why' }, why) : null,
+      r.problems.length > 0 ? el('ul', { class: 'reasons' }, ...r.problems.map((p) => el('li', {}, p))) : null)
+  }
+
   function renderFlags (data) {
     const body = document.querySelector('#flags tbody')
     body.replaceChildren(...data.features.map((f) => {
@@ -64,7 +83,8 @@
         el('td', {}, `${pct(report.diffRate.shadowPairs)} of ${report.shadow.pairs}`),
         el('td', { id: `verdict-${f.name}` },
           el('span', { class: `verdict verdict-${rec.status}` }, rec.status),
-          el('ul', { class: 'reasons' }, ...rec.reasons.map((r) => el('li', { 'data-code': r.code }, r.message))))
+          el('ul', { class: 'reasons' }, ...rec.reasons.map((r) => el('li', { 'data-code': r.code }, r.message)))),
+        rolloutCell(f, data)
       )
     }))
     document.getElementById('progress').textContent =

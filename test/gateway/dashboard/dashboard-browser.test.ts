@@ -12,7 +12,7 @@ interface BrowserWindow { getComputedStyle: (element: unknown) => { backgroundCo
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const OUTPUT_DIR = join(process.cwd(), 'test-output')
 
-t.test('headless Chromium shows flags, verdicts and a diff side by side', async (t) => {
+t.test('headless Chromium shows flags, verdicts, rollouts and a diff side by side', async (t) => {
   const { app, url } = await startSeededDashboard()
   t.teardown(() => app.close())
   const profile = await mkdtemp(join(tmpdir(), 'sg-dashboard-'))
@@ -46,6 +46,13 @@ t.test('headless Chromium shows flags, verdicts and a diff side by side', async 
   t.ok(await chatVerdict.locator('li[data-code="diff_rate"]').count() === 1, 'and the diff-rate reason')
   t.match(await page.locator('#verdict-scenario .verdict').textContent(), 'ready')
   t.match(await page.locator('#verdict-watch .verdict').textContent(), 'insufficient_data')
+
+  const scenarioRollout = page.locator('#flags tr[data-feature="scenario"] td.rollout')
+  t.equal(await scenarioRollout.getAttribute('data-status'), 'running')
+  t.match(await scenarioRollout.textContent(), /running \(dry run\) at shadow \(step 1 of 4\)next: canary 10%/, 'where the rollout stands and what comes next')
+  t.ok((await scenarioRollout.locator('.why').textContent() ?? '').length > 0, 'with the controller\'s last reason')
+  t.equal(await page.locator('#flags tr[data-feature="chat"] td.rollout').getAttribute('data-status'), 'not_started')
+  t.equal(await page.locator('#flags tr[data-feature="watch"] td.rollout').textContent(), '-')
 
   const diff = page.locator('.diff-record[data-id="seeded-diff-1"]')
   t.equal(await diff.count(), 1, 'the newest diff is shown')

@@ -1,12 +1,19 @@
-/** A gateway with the report and dashboard plugins, seeded with shadow pairs, canary traffic and diffs. */
+/**
+ * A gateway with the admin, report, rollout and dashboard plugins, seeded with shadow pairs,
+ * canary traffic, diffs and rollouts: scenario's runs in dry run (so no flag moves), chat's has
+ * a plan that was never started, watch has none.
+ */
 import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
 import { buildGateway } from '../../../gateway/app.js'
+import adminPlugin from '../../../gateway/admin/admin-plugin.js'
 import { createAdminAuth } from '../../../gateway/admin/auth.js'
 import { parseRoutesConfig } from '../../../gateway/config/load-config.js'
 import dashboardPlugin from '../../../gateway/dashboard/dashboard-plugin.js'
 import type { DiffRecord } from '../../../gateway/diff-store/types.js'
 import recorderPlugin from '../../../gateway/report/recorder-plugin.js'
 import reportPlugin from '../../../gateway/report/report-plugin.js'
+import rolloutPlugin from '../../../gateway/rollout/rollout-plugin.js'
 import { routesYaml } from '../../helpers/gateway.js'
 import { freePort } from '../../helpers/http-server.js'
 
@@ -19,8 +26,9 @@ export async function startSeededDashboard (): Promise<{ app: FastifyInstance, u
     legacy: nowhere,
     new: nowhere,
     features: {
-      chat: { enabled: true, canary: 25, shadow: { sample: 50 } },
-      scenario: { enabled: false, shadow: { sample: 10 } },
+      chat: { enabled: true, canary: 25, shadow: { sample: 50 }, rollout: { steps: [25, 50, 100] } },
+      // A long bake and a fast tick: the controller has had its say by the time the page loads.
+      scenario: { enabled: false, shadow: { sample: 10 }, rollout: { steps: ['shadow', 10, 50, 100], bakeMs: 3_600_000, intervalMs: 50, minSamples: 50 } },
       watch: { enabled: false }
     },
     routes: [
@@ -32,7 +40,9 @@ export async function startSeededDashboard (): Promise<{ app: FastifyInstance, u
   const app = await buildGateway({ config, env: {} })
   const auth = createAdminAuth({ token: TOKEN }).hook
   await app.register(recorderPlugin)
+  await app.register(adminPlugin, { auth })
   await app.register(reportPlugin, { auth, thresholds: { minSamples: 50 } })
+  await app.register(rolloutPlugin, { auth })
   await app.register(dashboardPlugin, { auth })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
 
@@ -57,7 +67,23 @@ export async function startSeededDashboard (): Promise<{ app: FastifyInstance, u
     }
   }
   await app.gateway.diffStore.record(diffRecord(now))
+  await startDryRun(url, 'scenario')
   return { app, url }
+}
+
+/** Starts the feature's rollout in dry run and waits for the controller's first evaluation. */
+async function startDryRun (url: string, feature: string): Promise<void> {
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }
+  const started = await request(`${url}/admin/rollouts/${feature}/start`, { method: 'POST', headers, body: JSON.stringify({ dryRun: true }) })
+  if (started.statusCode !== 200) throw new Error(`rollout start answered ${started.statusCode}: ${await started.body.text()}`)
+  await started.body.dump()
+  const deadline = Date.now() + 5_000
+  for (;;) {
+    const view = await (await request(`${url}/admin/rollouts/${feature}`, { headers })).body.json() as { last: unknown }
+    if (view.last !== null) return
+    if (Date.now() > deadline) throw new Error(`the rollout controller never evaluated ${feature}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 function diffRecord (now: number): DiffRecord {

@@ -1,10 +1,13 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { createMetrics } from '../../../gateway/metrics/create-metrics.js'
+import { createRolloutMetrics } from '../../../gateway/rollout/rollout-metrics.js'
 
-t.test('deploy/grafana-dashboard.json queries only metrics the gateway exports', async (t) => {
+t.test('deploy/grafana-dashboard.json queries only metrics the gateway exports, and every one of them', async (t) => {
   const dashboard = JSON.parse(readFileSync(new URL('../../../deploy/grafana-dashboard.json', import.meta.url), 'utf8'))
-  const exported = new Set((await createMetrics({ defaultMetrics: false }).registry.getMetricsAsJSON()).map((m) => m.name))
+  const { registry } = createMetrics({ defaultMetrics: false })
+  createRolloutMetrics(registry) // the control plane's rollout plugin adds these
+  const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name))
   const exprs: string[] = dashboard.panels.flatMap((p: { targets?: Array<{ expr: string }> }) => (p.targets ?? []).map((x) => x.expr))
   t.ok(exprs.length >= 10)
   const used = new Set(exprs.flatMap((e) => e.match(/\bapp_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, '')))
