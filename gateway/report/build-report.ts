@@ -10,7 +10,7 @@ import type { MemoryReader, MemoryReading } from './backend-memory.js'
 import type { LatencyRecorder } from './recorder-types.js'
 import { countsSince, type ReportSince } from './since.js'
 import { summariseWindow, type SideFigures, type WindowFigures } from './summarise.js'
-import { decideVerdict, type Recommendation, type VerdictThresholds } from './verdict.js'
+import { decideVerdict, planThresholds, type Recommendation, type VerdictThresholds } from './verdict.js'
 
 export interface ReportContext {
   snapshot: RuntimeSnapshot
@@ -59,6 +59,15 @@ export function phaseOf (snapshot: RuntimeSnapshot, overrides: OverrideStore, fe
   return { stage, enabled: flag.enabled, canary: flag.canary, shadowSample: yaml.shadow.sample, label }
 }
 
+/**
+ * A feature with a rollout plan is judged by the plan's thresholds and minSamples: the report,
+ * the dashboard and the rollout controller give it one verdict. Others by the report's own.
+ */
+export function featureThresholds (ctx: Pick<ReportContext, 'snapshot' | 'thresholds'>, feature: string): VerdictThresholds {
+  const plan = ctx.snapshot.config.features[feature]?.rollout
+  return plan === undefined ? ctx.thresholds : planThresholds(plan)
+}
+
 /** `since`: count only what was recorded after that moment (windowMinutes must reach back to it). */
 export async function buildFeatureReport (
   ctx: ReportContext, feature: string, windowMinutes: number, now = Date.now(), since?: ReportSince
@@ -72,7 +81,8 @@ export async function buildFeatureReport (
   ])
   const minutes = since === undefined ? recorded : countsSince(recorded, since)
   const figures = summariseWindow(minutes)
-  const recommendation = decideVerdict({ figures, memory: { old: oldMemory.bytes, new: newMemory.bytes } }, ctx.thresholds)
+  const thresholds = featureThresholds(ctx, feature)
+  const recommendation = decideVerdict({ figures, memory: { old: oldMemory.bytes, new: newMemory.bytes } }, thresholds)
   return {
     feature,
     window: `${windowMinutes}m`,
@@ -87,9 +97,9 @@ export async function buildFeatureReport (
       shadowPairs: figures.shadow.pairs,
       canaryOld: figures.live.old.requests,
       canaryNew: figures.live.new.requests,
-      minimum: ctx.thresholds.minSamples
+      minimum: thresholds.minSamples
     },
-    thresholds: ctx.thresholds,
+    thresholds,
     recommendation
   }
 }

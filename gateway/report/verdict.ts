@@ -4,6 +4,7 @@
  * judged separately; a source counts once both its sides have `minSamples` requests, and every
  * source that counts must pass. Every failing rule is listed, not just the first.
  */
+import type { RolloutConfig } from '../config/types.js'
 import type { SourceFigures, WindowFigures } from './summarise.js'
 
 export interface VerdictThresholds {
@@ -29,6 +30,11 @@ export const DEFAULT_VERDICT_THRESHOLDS: Readonly<VerdictThresholds> = Object.fr
   maxDiffRate: 0.05,
   minSamples: 100
 })
+
+/** A rollout plan's thresholds: the verdict its feature is judged by, wherever it shows. */
+export function planThresholds (plan: RolloutConfig): VerdictThresholds {
+  return { ...plan.thresholds, minSamples: plan.minSamples }
+}
 
 export type VerdictStatus = 'ready' | 'not_ready' | 'insufficient_data'
 export type ReasonCode = 'insufficient_samples' | 'latency_p95' | 'error_rate' | 'memory' | 'diff_rate'

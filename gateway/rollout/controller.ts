@@ -23,7 +23,7 @@ import { ROLLED_BACK } from '../admin/rollback-routes.js'
 import type { ControllerLock } from './controller-lock.js'
 import { decide, stepVerdict } from './decide.js'
 import { decisionFigures } from './figures.js'
-import { planThresholds, sameOverride, stepLabel, stepOverride } from './plan.js'
+import { sameOverride, stepLabel, stepOverride } from './plan.js'
 import { controllerCaller, rolloutAuditEntry } from './rollout-audit.js'
 import type { RolloutMetrics } from './rollout-metrics.js'
 import type { Decision, Evaluation, RolloutState, RolloutStateStore } from './rollout-state.js'
@@ -111,7 +111,7 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
       return
     }
     const since = { at: state.stepEnteredAt ?? at, baseline: state.baseline ?? {} }
-    const ctx = { ...options.report(), thresholds: planThresholds(plan) }
+    const ctx = options.report() // judged by the plan's thresholds (featureThresholds)
     const report = await buildFeatureReport(ctx, feature, windowMinutesSince(since, ctx.recorder.retentionMinutes, at), at, since)
     const figures = decisionFigures(report)
     const verdict = stepVerdict(state.steps[state.stepIndex], figures)

@@ -7,7 +7,6 @@
 import { ROLLED_BACK } from '../admin/rollback-routes.js'
 import type { FeatureConfig, RolloutConfig, RolloutStep } from '../config/types.js'
 import type { FeatureOverride } from '../flags/override-store.js'
-import type { VerdictThresholds } from '../report/verdict.js'
 
 export function stepOverride (step: RolloutStep): FeatureOverride {
   return step === 'shadow' ? { ...ROLLED_BACK } : { enabled: true, canary: step }
@@ -23,10 +22,6 @@ export function sameOverride (a: FeatureOverride | undefined, b: FeatureOverride
 }
 
 /** The report's thresholds for this feature's decisions. */
-export function planThresholds (plan: RolloutConfig): VerdictThresholds {
-  return { ...plan.thresholds, minSamples: plan.minSamples }
-}
-
 /** Why a plan cannot run; empty when it can. */
 export function planProblems (plan: RolloutConfig, feature: FeatureConfig): string[] {
   const problems: string[] = []
