@@ -136,17 +136,19 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     })
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
 
-    // A client that goes away cancels the upstream call, unless a shadow still needs legacy's answer.
-    const signal = new ClientAbortSignal(reply.raw, () => shadowTarget !== null)
+    // A client that goes away cancels the upstream call, unless a running shadow still needs
+    // legacy's answer (not one the budget or a failed snapshot read dropped).
+    let shadowRun: ShadowRun | null = null
+    const signal = new ClientAbortSignal(reply.raw, () => shadowRun !== null)
     const call: ForwardRequest = { method: request.method, path: url, headers, body, signal }
     const canFallback = fallbackWanted && replayable
 
     let response: Dispatcher.ResponseData
     const primary = upstreams[decision.target]
     // A stateful shadow reads the user's session before legacy can change it (bounded wait).
-    const shadowRun: ShadowRun | null = shadowTarget === null || shadow === undefined
-      ? null
-      : shadowTarget.mode === 'stateless' ? shadow.start(shadowTarget, call) : await shadow.startStateful(shadowTarget, call, config)
+    if (shadowTarget !== null && shadow !== undefined) {
+      shadowRun = shadowTarget.mode === 'stateless' ? shadow.start(shadowTarget, call) : await shadow.startStateful(shadowTarget, call, config)
+    }
     const startedAt = performance.now()
     try {
       response = await forward(primary, call)

@@ -75,3 +75,37 @@ t.test('a client that goes away before the answer keeps the call when a shadow n
   t.equal(records.length, 1, 'the pair was compared')
   t.same(records[0]?.differences.map((d) => [d.kind, d.path]), [['changed', 'a']], 'against legacy\'s real answer')
 })
+
+t.test('a client that goes away cancels the call when its shadow was dropped (budget full)', async (t) => {
+  const legacy = await holdingUpstream()
+  const candidate = await holdingUpstream()
+  t.teardown(legacy.close)
+  t.teardown(candidate.close)
+  const { app, url } = await startGateway({
+    legacy: legacy.url,
+    new: candidate.url,
+    features: { chat: { shadow: { sample: 100 } } },
+    routes: [{ path: '/api/chat/history', feature: 'chat' }],
+    shadow: { maxConcurrent: 1, maxQueue: 0 }
+  })
+
+  // The first request's shadow hangs on new and holds the whole budget.
+  const first = abandonableGet(`${url}/api/chat/history`)
+  const firstLegacy = await legacy.next()
+  const hangingShadow = await candidate.next()
+  firstLegacy.res.end('{}')
+  await once(first, 'response')
+
+  const client = abandonableGet(`${url}/api/chat/history`)
+  const held = await legacy.next()
+  const drops = (await app.metrics.shadow.dropped.get()).values.filter((v) => v.labels.reason === 'budget_full')
+  t.equal(drops[0]?.value, 1, 'the second request\'s shadow was dropped: the budget was full')
+  const closed = once(held.req.socket, 'close').then(() => 'closed')
+  client.destroy()
+  const outcome = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])
+  t.equal(outcome, 'closed', 'nothing needs legacy\'s answer any more: the call is cancelled')
+
+  hangingShadow.res.end('{}')
+  held.res.destroy()
+  await app.close()
+})
