@@ -1,5 +1,6 @@
 import { once } from 'node:events'
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { startServer } from '../../helpers/http-server.js'
 import { startGateway } from '../../helpers/gateway.js'
@@ -31,6 +32,17 @@ async function gatewayConnectionsClosed (server: Server): Promise<void> {
   while (await count() > 0) await new Promise((resolve) => setTimeout(resolve, 5))
 }
 
+/** /api/chat/history shadowed at 100%. */
+async function shadowingGateway (legacy: string, candidate: string, shadow: Record<string, number> = {}): Promise<{ app: FastifyInstance, url: string }> {
+  return await startGateway({
+    legacy,
+    new: candidate,
+    features: { chat: { shadow: { sample: 100 } } },
+    routes: [{ path: '/api/chat/history', feature: 'chat' }],
+    shadow
+  })
+}
+
 function abandonableGet (url: string): http.ClientRequest {
   const client = http.get(url)
   client.on('error', () => {})
@@ -56,12 +68,7 @@ t.test('a client that goes away before the answer keeps the call when a shadow n
   const candidate = await startServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"a":2}'))
   t.teardown(legacy.close)
   t.teardown(candidate.close)
-  const { app, url } = await startGateway({
-    legacy: legacy.url,
-    new: candidate.url,
-    features: { chat: { shadow: { sample: 100 } } },
-    routes: [{ path: '/api/chat/history', feature: 'chat' }]
-  })
+  const { app, url } = await shadowingGateway(legacy.url, candidate.url)
   t.teardown(() => app.close())
 
   const client = abandonableGet(`${url}/api/chat/history`)
@@ -81,13 +88,7 @@ t.test('a client that goes away cancels the call when its shadow was dropped (bu
   const candidate = await holdingUpstream()
   t.teardown(legacy.close)
   t.teardown(candidate.close)
-  const { app, url } = await startGateway({
-    legacy: legacy.url,
-    new: candidate.url,
-    features: { chat: { shadow: { sample: 100 } } },
-    routes: [{ path: '/api/chat/history', feature: 'chat' }],
-    shadow: { maxConcurrent: 1, maxQueue: 0 }
-  })
+  const { app, url } = await shadowingGateway(legacy.url, candidate.url, { maxConcurrent: 1, maxQueue: 0 })
 
   // The first request's shadow hangs on new and holds the whole budget.
   const first = abandonableGet(`${url}/api/chat/history`)
