@@ -5,9 +5,9 @@
  * at a rate none of them saturates is steadier, and it is what bounds a proxy's throughput on a
  * core of its own: requests per CPU-second = 1e6 / (µs per request).
  *
- * Setups: the gateway on a legacy-only route, with shadow 100% + diff + memory record, with
- * Redis record, and nginx (one worker) with proxy_pass and with `mirror`. The upstreams' CPU is
- * not counted.
+ * Setups: the gateway on a legacy-only route, plain fastify + @fastify/http-proxy, the gateway
+ * with shadow 100% + diff + memory record and with Redis record, and nginx (one worker) with
+ * proxy_pass and with `mirror`. The upstreams' CPU is not counted.
  *
  *   node --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 3] [--redis redis://127.0.0.1:6379]
  */
@@ -74,6 +74,7 @@ try {
     setups.push({ name, server: s, usPerRequest: [], errors: 0 })
   }
   await add('gateway, legacy-only route', startServerProcess('gateway', upstreams))
+  await add('fastify + @fastify/http-proxy', startServerProcess('http-proxy', { UPSTREAM: upstream.url }))
   await add('gateway, shadow 100% + diff + memory record', startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100' }))
   if (redis !== null) {
     await add('gateway, shadow 100% + diff + Redis record', startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100', REDIS_URL: values.redis, DIFF_PREFIX: redisPrefix }))
@@ -111,9 +112,18 @@ for (const setup of setups) {
   const us = median(setup.usPerRequest)
   console.log(`| ${setup.name} | ${us.toFixed(0)} | ${setup.usPerRequest.map((x) => x.toFixed(0)).join(' / ')} | ${Math.round(1e6 / us)} | ${setup.errors} |`)
 }
+const usOf = (prefix: string): number | undefined => {
+  const setup = setups.find((s) => s.name.startsWith(prefix))
+  return setup === undefined ? undefined : median(setup.usPerRequest)
+}
+const peer = usOf('fastify')
+const gateway = usOf('gateway, legacy')
+console.log('')
+if (peer !== undefined && gateway !== undefined) {
+  console.log(`gateway, legacy-only route: ${(peer / gateway).toFixed(2)}x fastify + @fastify/http-proxy's requests per CPU-second (goal >= 1.0x)`)
+}
 const mirror = setups.find((s) => s.name.startsWith('nginx mirror'))
 if (mirror !== undefined) {
-  console.log('')
   for (const setup of setups.filter((s) => s.name.includes('shadow'))) {
     console.log(`${setup.name}: ${(median(mirror.usPerRequest) / median(setup.usPerRequest)).toFixed(2)}x nginx mirror's requests per CPU-second (goal >= 1.2x)`)
   }
