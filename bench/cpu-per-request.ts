@@ -2,14 +2,16 @@
  * CPU time each proxy spends per request, at the same evenly paced rate for all of them. On a
  * shared two-core machine, req/s at saturation swings with whatever else runs (the load
  * generator and the upstreams share the cores too); the CPU a proxy's processes burn per request
- * at a rate none of them saturates is steadier, and it is what bounds a proxy's throughput on a
- * core of its own: requests per CPU-second = 1e6 / (µs per request).
+ * at a rate none of them saturates does not depend on how fast the others run, and it is what
+ * bounds a proxy's throughput on a core of its own: requests per CPU-second = 1e6 / (µs per
+ * request). A Node process's figure still moves ±20% from run to run (GC, JIT): take the median
+ * of several rounds.
  *
  * Setups: the gateway on a legacy-only route, plain fastify + @fastify/http-proxy, the gateway
  * with shadow 100% + diff + memory record and with Redis record, and nginx (one worker) with
  * proxy_pass and with `mirror`. The upstreams' CPU is not counted.
  *
- *   node --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 3] [--redis redis://127.0.0.1:6379]
+ *   node --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 5] [--redis redis://127.0.0.1:6379]
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -22,7 +24,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '1000' },
     seconds: { type: 'string', default: '5' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' }
   }
