@@ -33,8 +33,10 @@ t.test('one scenario at a steady rate, as a table', async (t) => {
   t.match(run.out, /SCENARIO +REQUESTS +REQ\/S +P50\/P99 +ERRORS +SERVED BY +SHADOWS +GATEWAY RSS/)
   const row = /^legacy-only +(\d+) .* 0 \(0 conn, 0 timeouts, 0 non-2xx\) +legacy \d+ +- +[\d.]+ MiB -> [\d.]+ MiB$/m.exec(run.out)
   t.ok(row, 'a row with no errors and the RSS figures')
-  // Unthrottled, two connections make several times as many here.
-  t.ok(Number(row?.[1]) <= 10 * 2 * 1.5, `the rate caps the requests (${row?.[1]})`)
+  // 10 req/s for 2 s is 20; autocannon releases each second's share at once and may start one
+  // more second's before it stops (31 seen on a loaded machine). Unthrottled, two connections
+  // make hundreds here.
+  t.ok(Number(row?.[1]) <= 10 * 2 * 3, `the rate caps the requests (${row?.[1]})`)
 })
 
 t.test('an unknown scenario is a usage error', async (t) => {
