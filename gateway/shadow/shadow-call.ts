@@ -37,11 +37,12 @@ export async function callForShadow (pool: Pool, request: ShadowCallRequest): Pr
       clearTimeout(timer)
       resolve(result)
     }
+    // A missed deadline aborts the exchange; the call ends when undici has let go of it
+    // (onResponseError), so a shadow still queued for a connection keeps its place in the
+    // shadow budget until it leaves the pool's queue, where it is aborted before it is written.
     const timer = setTimeout(() => {
       timedOut = true
-      // Not started yet (waiting for a connection): aborted as soon as it starts.
       controller?.abort(new Error(`no answer within ${request.timeoutMs} ms`))
-      settle('timeout')
     }, request.timeoutMs)
     timer.unref()
 
