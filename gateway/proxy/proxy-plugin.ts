@@ -136,10 +136,10 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     })
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
 
-    // A client that goes away cancels the upstream call, unless a running shadow still needs
-    // legacy's answer (not one the budget or a failed snapshot read dropped).
+    // A client that goes away cancels the upstream call, unless a shadow still needs legacy's
+    // answer (not one the budget dropped, nor one whose snapshot could not be taken or stored).
     let shadowRun: ShadowRun | null = null
-    const signal = new ClientAbortSignal(reply.raw, () => shadowRun !== null)
+    const signal = new ClientAbortSignal(reply.raw, () => shadowRun?.wantsPrimary() === true)
     const call: ForwardRequest = { method: request.method, path: url, headers, body, signal }
     const canFallback = fallbackWanted && replayable
 

@@ -72,6 +72,8 @@ export interface ShadowRun {
   primary: (answer: PrimaryAnswer) => void
   /** The user's request failed; there is nothing to compare. */
   abandon: () => void
+  /** False once the shadow has ended without needing legacy's answer (a snapshot it could not store). */
+  wantsPrimary: () => boolean
 }
 
 export interface ShadowRunner {
@@ -180,10 +182,12 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     let resolvePrimary!: (answer: Primary) => void
     const primary = new Promise<Primary>((resolve) => { resolvePrimary = resolve })
     const snapshot = target.stateful
+    let ended = false
     const accepted = budget.tryRun(async () => {
       try {
         await exchange(target, request, primary)
       } finally {
+        ended = true
         await snapshot?.cleanup()
       }
     })
@@ -200,7 +204,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
         if (snapshot !== undefined) captured.then(snapshot.legacyAnswered, () => {})
         resolvePrimary({ ...answer, captured })
       },
-      abandon: () => resolvePrimary(null)
+      abandon: () => resolvePrimary(null),
+      wantsPrimary: () => !ended
     }
   }
 

@@ -99,14 +99,16 @@ t.test('a client that goes away cancels the call when its shadow was dropped (bu
 
   const client = abandonableGet(`${url}/api/chat/history`)
   const held = await legacy.next()
+  // The gateway waits for its shadows when it closes: let the hanging one go first.
+  t.teardown(async () => {
+    hangingShadow.res.end('{}')
+    held.res.destroy()
+    await app.close()
+  })
   const drops = (await app.metrics.shadow.dropped.get()).values.filter((v) => v.labels.reason === 'budget_full')
   t.equal(drops[0]?.value, 1, 'the second request\'s shadow was dropped: the budget was full')
   const closed = once(held.req.socket, 'close').then(() => 'closed')
   client.destroy()
   const outcome = await Promise.race([closed, new Promise((resolve) => setTimeout(() => resolve('still open after 2 s'), 2000))])
   t.equal(outcome, 'closed', 'nothing needs legacy\'s answer any more: the call is cancelled')
-
-  hangingShadow.res.end('{}')
-  held.res.destroy()
-  await app.close()
 })
