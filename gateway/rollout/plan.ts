@@ -21,7 +21,6 @@ export function sameOverride (a: FeatureOverride | undefined, b: FeatureOverride
   return a?.enabled === b?.enabled && a?.canary === b?.canary
 }
 
-/** The report's thresholds for this feature's decisions. */
 /** Why a plan cannot run; empty when it can. */
 export function planProblems (plan: RolloutConfig, feature: FeatureConfig): string[] {
   const problems: string[] = []

@@ -128,6 +128,7 @@ t.test('closing while the subscription is being restored after a reconnect leave
     admin.disconnect()
   })
   const store = createRedisOverrideStore({ url: link.url, keyPrefix, log, resyncIntervalMs: 0 })
+  t.teardown(() => store.close())
   await store.ready()
   const subscribers = async (): Promise<number> => {
     const [, count] = await admin.pubsub('NUMSUB', channel) as [string, number]
@@ -144,9 +145,11 @@ t.test('closing while the subscription is being restored after a reconnect leave
 
   await link.cut()
   await subscribersBecome(0)
-  await link.restore({ replyDelayMs: 300 })
+  // Held back long enough for the test to see Redis register the SUBSCRIBE and close in time,
+  // and less than close()'s one-second wait for QUIT's answer.
+  await link.restore({ replyDelayMs: 600 })
   await subscribersBecome(1)
-  // Redis has the SUBSCRIBE; its reply is still held back by the link.
+  t.ok(link.heldReplies() > 0, 'Redis has the SUBSCRIBE; its reply is still held back by the link')
   await store.close()
   t.pass('closed mid re-subscribe')
 })

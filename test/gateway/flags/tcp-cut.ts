@@ -6,6 +6,8 @@ export interface TcpCut {
   cut: () => Promise<void>
   /** Listens again; `replyDelayMs` holds back every chunk Redis sends on connections made from now on. */
   restore: (options?: { replyDelayMs?: number }) => Promise<void>
+  /** Chunks from Redis held back by `replyDelayMs` and not yet passed on. */
+  heldReplies: () => number
   close: () => Promise<void>
 }
 
@@ -13,6 +15,7 @@ export async function startTcpCut (target: { host: string, port: number }): Prom
   const sockets = new Set<Socket>()
   let server: net.Server | undefined
   let port = 0
+  let held = 0
   const listen = async ({ replyDelayMs = 0 } = {}): Promise<void> => {
     server = net.createServer((client) => {
       const upstream = net.connect(target)
@@ -23,7 +26,15 @@ export async function startTcpCut (target: { host: string, port: number }): Prom
       }
       client.pipe(upstream)
       if (replyDelayMs === 0) upstream.pipe(client)
-      else upstream.on('data', (chunk: Buffer) => { setTimeout(() => { if (!client.destroyed) client.write(chunk) }, replyDelayMs) })
+      else {
+        upstream.on('data', (chunk: Buffer) => {
+          held++
+          setTimeout(() => {
+            held--
+            if (!client.destroyed) client.write(chunk)
+          }, replyDelayMs)
+        })
+      }
     })
     await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve))
     port = (server.address() as AddressInfo).port
@@ -34,5 +45,5 @@ export async function startTcpCut (target: { host: string, port: number }): Prom
     server = undefined
   }
   await listen()
-  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, close: cut }
+  return { url: `redis://127.0.0.1:${port}`, cut, restore: listen, heldReplies: () => held, close: cut }
 }

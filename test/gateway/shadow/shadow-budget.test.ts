@@ -57,7 +57,7 @@ t.test('a slow shadow backend under load: the queue stays bounded and drops are 
     new: slow.url,
     features: { chat: { shadow: { sample: 100 } } },
     routes: [{ path: '/api/*', feature: 'chat' }],
-    shadow: { maxConcurrent: 2, maxQueue: 3, timeoutMs: 5000 }
+    shadow: { maxConcurrent: 2, maxQueue: 3, timeoutMs: 60_000 }
   })
   t.teardown(() => app.close())
 
