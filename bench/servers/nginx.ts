@@ -1,6 +1,6 @@
 /** Debian nginx as the reference reverse proxy (and, with a mirror port, nginx's own `mirror`). */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Started } from './start.js'
@@ -34,5 +34,10 @@ http {
 }`)
   const proc = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' })
   await new Promise((resolve) => setTimeout(resolve, 500))
-  return { port, url: `http://127.0.0.1:${port}`, proc, stop: () => proc.kill('SIGTERM') }
+  const stop = (): void => {
+    // Its config, pid file and temp paths go with it.
+    proc.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    proc.kill('SIGTERM')
+  }
+  return { port, url: `http://127.0.0.1:${port}`, proc, stop }
 }
