@@ -1,7 +1,7 @@
 /** One request to one upstream. Errors come back already translated to gateway errors. */
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
-import type { ClientAbortSignal } from './abort-signals.js'
+import type { ClientAbortSignal } from './client-abort.js'
 import { translateUpstreamError } from './upstream-errors.js'
 import type { Upstream } from './upstream.js'
 
@@ -11,7 +11,7 @@ export interface ForwardRequest {
   path: string
   headers: Record<string, string | string[]>
   body: Buffer | Readable | null
-  /** An AbortSignal, or any signal undici takes (see abort-signals.ts). */
+  /** An AbortSignal, or any signal undici takes (see client-abort.ts). */
   signal?: AbortSignal | ClientAbortSignal
 }
 

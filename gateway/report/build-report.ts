@@ -63,7 +63,7 @@ export function phaseOf (snapshot: RuntimeSnapshot, overrides: OverrideStore, fe
  * A feature with a rollout plan is judged by the plan's thresholds and minSamples: the report,
  * the dashboard and the rollout controller give it one verdict. Others by the report's own.
  */
-export function featureThresholds (ctx: Pick<ReportContext, 'snapshot' | 'thresholds'>, feature: string): VerdictThresholds {
+function featureThresholds (ctx: Pick<ReportContext, 'snapshot' | 'thresholds'>, feature: string): VerdictThresholds {
   const plan = ctx.snapshot.config.features[feature]?.rollout
   return plan === undefined ? ctx.thresholds : planThresholds(plan)
 }

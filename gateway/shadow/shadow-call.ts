@@ -40,16 +40,17 @@ export async function callForShadow (pool: Pool, request: ShadowCallRequest): Pr
     // A missed deadline aborts the exchange; the call ends when undici has let go of it
     // (onResponseError), so a shadow still queued for a connection keeps its place in the
     // shadow budget until it leaves the pool's queue, where it is aborted before it is written.
+    const deadlineMissed = (): Error => new Error(`no answer within ${request.timeoutMs} ms`)
     const timer = setTimeout(() => {
       timedOut = true
-      controller?.abort(new Error(`no answer within ${request.timeoutMs} ms`))
+      controller?.abort(deadlineMissed())
     }, request.timeoutMs)
     timer.unref()
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart (started) {
         controller = started
-        if (timedOut) started.abort(new Error(`no answer within ${request.timeoutMs} ms`))
+        if (timedOut) started.abort(deadlineMissed())
       },
       onResponseStart (_controller, statusCode, responseHeaders) {
         status = statusCode

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import http, { type ServerResponse } from 'node:http'
 import t from 'tap'
 import { Pool } from 'undici'
-import { ClientAbortSignal } from '../../../gateway/proxy/abort-signals.js'
+import { ClientAbortSignal } from '../../../gateway/proxy/client-abort.js'
 import { startServer } from '../../helpers/http-server.js'
 
 t.test('a removed listener is not called', async (t) => {
