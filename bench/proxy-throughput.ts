@@ -16,7 +16,7 @@
  */
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { parseExposition } from '../gateway/metrics/parse-exposition.js'
+import { parseExposition } from '../gateway/core/parse-exposition.js'
 import { pacedLoad } from './paced-load.js'
 import { deleteKeys, freePort, hasNginx, reachableRedis } from './servers/machine.js'
 import { startNginx, startServerProcess, type Started } from './servers/start.js'

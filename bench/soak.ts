@@ -8,10 +8,10 @@
  */
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
-import { mebibytes } from '../gateway/load/format-load.js'
-import { startBackends } from '../gateway/load/load-stack.js'
-import { runLoadScenario } from '../gateway/load/run-load.js'
-import { scenarioByName } from '../gateway/load/scenarios.js'
+import { mebibytes } from '../gateway/tooling/load/format-load.js'
+import { startBackends } from '../gateway/tooling/load/load-stack.js'
+import { runLoadScenario } from '../gateway/tooling/load/run-load.js'
+import { scenarioByName } from '../gateway/tooling/load/scenarios.js'
 
 const { values } = parseArgs({
   options: {

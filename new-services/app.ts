@@ -3,7 +3,7 @@
  * by service plugin (session, chat, scenario, watch, meta). server.ts listens; tests call this.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { SessionCookieCodec, SessionStore } from '../legacy-adapter/session/types.js'
+import type { SessionCookieCodec, SessionStore } from '@strangler-gateway/flask-session'
 import { chatFeedbackRoute } from './chat/chat-feedback-route.js'
 import { chatRoutes } from './chat/chat-routes.js'
 import { chatStreamRoute } from './chat/chat-stream-route.js'
@@ -74,7 +74,7 @@ export async function buildNewServices (options: NewServicesOptions = {}): Promi
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES
   })
 
-  const scenarios = options.scenarios ?? await loadScenarios(options.scenariosDir ?? scenariosDirFromEnv(env))
+  const scenarios = options.scenarios ?? await loadScenarios(options.scenariosDir ?? await scenariosDirFromEnv(env))
   const llm = options.llm == null
     ? createLlmService(llmOptionsFromEnv(env))
     : isLlmService(options.llm) ? options.llm : createLlmService(options.llm)

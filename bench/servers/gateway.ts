@@ -3,8 +3,8 @@
  * evaluated. SHADOW_SAMPLE mirrors that share to NEW_UPSTREAM; REDIS_URL records diffs in Redis
  * under DIFF_PREFIX instead of in memory.
  */
-import { buildGateway } from '../../gateway/app.js'
-import { parseRoutesConfig } from '../../gateway/config/load-config.js'
+import { buildGateway } from '../../gateway/data-plane/build-gateway.js'
+import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 
 const upstream = process.env.UPSTREAM as string
 const shadow = Number(process.env.SHADOW_SAMPLE ?? 0)

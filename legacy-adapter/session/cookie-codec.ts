@@ -8,7 +8,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { SessionConfigError } from './errors.js'
-import type { SessionCookieCodec } from './types.js'
+import type { SessionCookieCodec } from './session-types.js'
 
 export const FLASK_SESSION_SALT = 'flask-session'
 

@@ -17,7 +17,7 @@ import {
 } from './cachelib-file.js'
 import { FLASK_PERMANENT_SESSION_LIFETIME_S, FLASK_SESSION_KEY_PREFIX } from './flask-defaults.js'
 import { mergeTopLevel } from './merge-top-level.js'
-import type { SessionData, SessionStore } from './types.js'
+import type { SessionData, SessionStore } from './session-types.js'
 import { createPickleCodec, type ValueCodec } from './value-codec.js'
 
 export { cachelibFileName }

@@ -2,7 +2,7 @@
  * The Flask session interop layer: what the gateway, the legacy stand-in and the new services
  * import. See each file for the exact Flask / Flask-Session / cachelib behaviour it matches.
  */
-export type { SessionData, SessionStore, SessionCookieCodec } from './types.js'
+export type { SessionData, SessionStore, SessionCookieCodec } from './session-types.js'
 export * from './errors.js'
 export * from './flask-defaults.js'
 export { readCookie, MAX_COOKIE_HEADER_CHARS } from './read-cookie.js'
@@ -17,3 +17,8 @@ export {
 export { mergeTopLevel, changedKeys } from './merge-top-level.js'
 export { createRedisSessionStore, type RedisSessionStore, type RedisSessionStoreOptions } from './redis-store.js'
 export { createFileSystemSessionStore, cachelibFileName, type FileSystemSessionStore, type FileSystemSessionStoreOptions } from './filesystem-store.js'
+export {
+  SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER, SNAPSHOT_STATUS_HEADER, DEFAULT_SNAPSHOT_KEY_PREFIX, DEFAULT_SNAPSHOT_TTL_MS,
+  isSnapshotKey, resultKey, encodeSnapshot, decodeSnapshot, type SnapshotStore
+} from './shadow-snapshot.js'
+export { createRedisSnapshotStore, type RedisSnapshotStoreOptions } from './shadow-snapshot-redis-store.js'

@@ -5,7 +5,7 @@
  * over theirs (last writer wins per key, never for the whole dict).
  */
 import { isDeepStrictEqual } from 'node:util'
-import type { SessionData } from './types.js'
+import type { SessionData } from './session-types.js'
 
 /** A key set to undefined counts as removed, as the writers leave it out. */
 function has (data: SessionData, key: string): boolean {

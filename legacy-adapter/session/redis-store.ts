@@ -13,7 +13,7 @@
 import { Redis } from 'ioredis'
 import { SessionConfigError, SessionConflictError } from './errors.js'
 import { FLASK_PERMANENT_SESSION_LIFETIME_S, FLASK_SESSION_KEY_PREFIX } from './flask-defaults.js'
-import type { SessionData, SessionStore } from './types.js'
+import type { SessionData, SessionStore } from './session-types.js'
 import { createPickleCodec, type ValueCodec } from './value-codec.js'
 
 export const DEFAULT_MAX_UPDATE_ATTEMPTS = 10

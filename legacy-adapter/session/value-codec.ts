@@ -11,7 +11,7 @@ import { isLegacySessionError, SessionDecodeError, SessionEncodeError } from './
 import { readPickle, type PickleReadOptions } from './pickle-reader.js'
 import { writePickle, type PickleWriteOptions } from './pickle-writer.js'
 import { PyFloat } from './py-float.js'
-import type { SessionData } from './types.js'
+import type { SessionData } from './session-types.js'
 import { checkValueShape } from './value-shape.js'
 
 export type ValueCodecName = 'pickle' | 'msgpack' | 'json'

@@ -7,7 +7,7 @@
  */
 import Fastify from 'fastify'
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify'
-import type { SessionCookieCodec, SessionStore } from '../session/types.js'
+import type { SessionCookieCodec, SessionStore } from '@strangler-gateway/flask-session'
 import { legacyCsrfPlugin } from './csrf.js'
 import { legacyErrorsPlugin } from './legacy-errors.js'
 import type { ModelSettings } from './models.js'

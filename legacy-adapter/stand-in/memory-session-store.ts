@@ -3,7 +3,7 @@
  * Redis. Values are deep-copied in and out, as a real store's serialisation would, so a route
  * cannot change a stored session without saving it.
  */
-import type { SessionData, SessionStore } from '../session/types.js'
+import type { SessionData, SessionStore } from '@strangler-gateway/flask-session'
 
 export class MemorySessionStore implements SessionStore {
   readonly #sessions = new Map<string, { data: SessionData, expiresAt: number }>()

@@ -4,20 +4,14 @@
  * A scenario is harassment-prevention by its `category`, by an id in scenario31-43, or by an id
  * containing "harassment"; gray_zone_* are therefore "regular", a legacy quirk kept on purpose.
  */
-import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { SAMPLE_SCENARIOS_DIR } from './sample-scenarios.js'
 
-/**
- * The YAML folder next to this file; from a build in dist/ (tsc copies no YAML) the same folder
- * in the source tree.
- */
-export const DEFAULT_SCENARIOS_DIR = [
-  new URL('./scenarios/', import.meta.url),
-  new URL('../../../legacy-adapter/stand-in/scenarios/', import.meta.url)
-].map((url) => fileURLToPath(url)).find((dir) => existsSync(dir)) ?? fileURLToPath(new URL('./scenarios/', import.meta.url))
+/** The stand-in's own sample scenarios unless told otherwise. */
+export const DEFAULT_SCENARIOS_DIR = SAMPLE_SCENARIOS_DIR
 
 export type ScenarioCategory = 'regular_communication' | 'harassment_prevention'
 

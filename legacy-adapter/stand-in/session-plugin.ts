@@ -8,8 +8,12 @@
 import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { SessionCookieCodec, SessionData, SessionStore } from '../session/types.js'
-import { readCookie } from '../session/read-cookie.js'
+import { readCookie } from '@strangler-gateway/flask-session'
+import type {
+  SessionCookieCodec,
+  SessionData,
+  SessionStore
+} from '@strangler-gateway/flask-session'
 import { serializeDeletedSessionCookie, serializeSessionCookie } from './session-cookie.js'
 
 export interface LegacySessionOptions {

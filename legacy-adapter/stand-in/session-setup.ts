@@ -7,11 +7,14 @@
  * A caller-provided store or codec wins; the app closes only a store created here.
  */
 import { mkdirSync } from 'node:fs'
-import { createSessionCookieCodec } from '../session/cookie-codec.js'
-import { createFileSystemSessionStore } from '../session/filesystem-store.js'
-import { FLASK_PERMANENT_SESSION_LIFETIME_S, LEGACY_REDIS_KEY_PREFIX } from '../session/flask-defaults.js'
-import { createRedisSessionStore } from '../session/redis-store.js'
-import type { SessionCookieCodec, SessionStore } from '../session/types.js'
+import {
+  createFileSystemSessionStore,
+  createRedisSessionStore,
+  createSessionCookieCodec,
+  FLASK_PERMANENT_SESSION_LIFETIME_S,
+  LEGACY_REDIS_KEY_PREFIX
+} from '@strangler-gateway/flask-session'
+import type { SessionCookieCodec, SessionStore } from '@strangler-gateway/flask-session'
 import type { SessionHealthInfo } from './stand-in-context.js'
 
 /** Legacy's Redis mode in development (12 h in production). */

@@ -2,7 +2,7 @@
  * Typed views of the legacy session keys. Sessions come from disk or Redis written by either
  * app, so shapes are checked rather than trusted; a wrong shape reads as missing.
  */
-import type { SessionData } from '../session/types.js'
+import type { SessionData } from '@strangler-gateway/flask-session'
 import type { HistoryEntry } from './chat-prompts.js'
 import type { WatchEntry } from './watch-prompts.js'
 

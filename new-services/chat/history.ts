@@ -1,5 +1,5 @@
 /** Session history entries and how they become LLM messages. */
-import type { ChatMessage } from '../llm/types.js'
+import type { ChatMessage } from '../llm/llm-types.js'
 
 export interface Exchange {
   human: string

@@ -6,7 +6,7 @@
 import { ApiError, GoogleGenAI, type Content } from '@google/genai'
 import { LlmError, LlmMalformedResponseError, LlmRateLimitError, parseRetryAfter } from './errors.js'
 import { DEFAULT_LLM_TIMEOUT_MS } from './openai-compatible-provider.js'
-import type { ChatMessage, LlmProvider, LlmRequest } from './types.js'
+import type { ChatMessage, LlmProvider, LlmRequest } from './llm-types.js'
 
 export interface GeminiProviderOptions {
   apiKey: string

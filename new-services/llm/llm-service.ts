@@ -6,7 +6,7 @@ import { createGeminiProvider } from './gemini-provider.js'
 import { parseModelName } from './model-names.js'
 import { createOfflineProvider, type OfflineProviderOptions } from './offline-provider.js'
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider.js'
-import { DEFAULT_TEMPERATURE, type ChatMessage, type LlmProvider } from './types.js'
+import { DEFAULT_TEMPERATURE, type ChatMessage, type LlmProvider } from './llm-types.js'
 
 export type LlmMode = 'offline' | 'network'
 

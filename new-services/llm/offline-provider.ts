@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { LlmProvider, LlmRequest } from './types.js'
+import type { LlmProvider, LlmRequest } from './llm-types.js'
 
 export interface OfflineProviderOptions {
   /** Pause before each chunk, so tests can watch a stream arrive piece by piece. */

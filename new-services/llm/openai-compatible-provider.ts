@@ -5,7 +5,7 @@
 import { request as undiciRequest, type Dispatcher } from 'undici'
 import { LlmError, LlmMalformedResponseError, LlmRateLimitError, parseRetryAfter } from './errors.js'
 import { sseDataEvents } from './sse-events.js'
-import type { LlmProvider, LlmRequest } from './types.js'
+import type { LlmProvider, LlmRequest } from './llm-types.js'
 
 export const DEFAULT_OLLAMA_BASE_URL = 'https://ollama.com/v1'
 export const DEFAULT_LLM_TIMEOUT_MS = 60_000

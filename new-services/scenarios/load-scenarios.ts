@@ -3,27 +3,26 @@
  * scenario whose id is the file stem; a file with `scenarios: [...]` holds several, each with
  * its own `id`. Ordered by the id's trailing number as the legacy loader does.
  */
-import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { categorize, HARASSMENT_WARNING_MESSAGE } from './categorize.js'
 import type { Scenario, ScenarioSummary } from './scenario-types.js'
 
 /**
- * The stand-in's sample folder, so the repo runs without the legacy app checked out. Found from
- * the sources (new-services/scenarios) or from the build (dist/new-services/scenarios), since
- * tsc does not copy YAML files into dist.
+ * SCENARIOS_DIR (the legacy app's `scenarios/` folder), else the legacy stand-in's sample folder
+ * when that package is installed (a development checkout), so the repository runs without the
+ * legacy app. A deployment without either is told what to set.
  */
-export const DEFAULT_SCENARIOS_DIR = [
-  '../../legacy-adapter/stand-in/scenarios/',
-  '../../../legacy-adapter/stand-in/scenarios/'
-].map((relative) => fileURLToPath(new URL(relative, import.meta.url))).find((dir) => existsSync(dir)) ??
-  fileURLToPath(new URL('../../legacy-adapter/stand-in/scenarios/', import.meta.url))
-
-export function scenariosDirFromEnv (env: Record<string, string | undefined> = process.env): string {
-  return env.SCENARIOS_DIR != null && env.SCENARIOS_DIR !== '' ? env.SCENARIOS_DIR : DEFAULT_SCENARIOS_DIR
+export async function scenariosDirFromEnv (env: Record<string, string | undefined> = process.env): Promise<string> {
+  if (env.SCENARIOS_DIR != null && env.SCENARIOS_DIR !== '') return env.SCENARIOS_DIR
+  try {
+    const { SAMPLE_SCENARIOS_DIR } = await import('@strangler-gateway/legacy-stand-in/sample-scenarios')
+    return SAMPLE_SCENARIOS_DIR
+  } catch (err) {
+    throw new Error('SCENARIOS_DIR is not set and the sample scenarios (@strangler-gateway/legacy-stand-in) are not installed: ' +
+      'set SCENARIOS_DIR to the legacy app\'s scenarios folder', { cause: err })
+  }
 }
 
 export async function loadScenarios (dir: string): Promise<Scenario[]> {

@@ -2,7 +2,7 @@
  * Conversation memory cap. The legacy app never trims its histories (they grow until cleared);
  * the new services keep the newest `cap` entries of each history when they write a session.
  */
-import type { SessionData } from '../../legacy-adapter/session/types.js'
+import type { SessionData } from '@strangler-gateway/flask-session'
 
 export const DEFAULT_HISTORY_CAP = 100
 

@@ -2,7 +2,7 @@
  * A SessionStore in process memory: for tests and a single-process embedded run. Values are
  * deep-copied in and out so callers cannot change stored sessions by accident.
  */
-import type { SessionData, SessionStore } from '../../legacy-adapter/session/types.js'
+import type { SessionData, SessionStore } from '@strangler-gateway/flask-session'
 
 export function createMemorySessionStore (): SessionStore & { readonly size: number } {
   const sessions = new Map<string, SessionData>()

@@ -9,8 +9,12 @@
 import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { readCookie } from '../../legacy-adapter/session/read-cookie.js'
-import type { SessionCookieCodec, SessionData, SessionStore } from '../../legacy-adapter/session/types.js'
+import { readCookie } from '@strangler-gateway/flask-session'
+import type {
+  SessionCookieCodec,
+  SessionData,
+  SessionStore
+} from '@strangler-gateway/flask-session'
 import { appErrorBody } from '../http/app-errors.js'
 import { flaskJsonBody, sendJson } from '../http/flask-json.js'
 import { capHistories } from './history-cap.js'

@@ -9,11 +9,15 @@
  */
 import { mkdirSync } from 'node:fs'
 import { Redis } from 'ioredis'
-import { createSessionCookieCodec } from '../../legacy-adapter/session/cookie-codec.js'
-import { createFileSystemSessionStore } from '../../legacy-adapter/session/filesystem-store.js'
-import { FLASK_PERMANENT_SESSION_LIFETIME_S, FLASK_SESSION_COOKIE_NAME, LEGACY_REDIS_KEY_PREFIX } from '../../legacy-adapter/session/flask-defaults.js'
-import { createRedisSessionStore } from '../../legacy-adapter/session/redis-store.js'
-import type { SessionCookieCodec, SessionStore } from '../../legacy-adapter/session/types.js'
+import {
+  createFileSystemSessionStore,
+  createRedisSessionStore,
+  createSessionCookieCodec,
+  FLASK_PERMANENT_SESSION_LIFETIME_S,
+  FLASK_SESSION_COOKIE_NAME,
+  LEGACY_REDIS_KEY_PREFIX
+} from '@strangler-gateway/flask-session'
+import type { SessionCookieCodec, SessionStore } from '@strangler-gateway/flask-session'
 import type { Env, SessionStoreInfo } from '../service-context.js'
 import { createMemorySessionStore } from './memory-session-store.js'
 import type { SessionCookieOptions } from './session-cookie.js'

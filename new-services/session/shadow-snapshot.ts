@@ -3,17 +3,17 @@
  * (X-Shadow-Request: 1) that names a snapshot (X-Shadow-Snapshot: <key>) runs on the session the
  * gateway read before legacy changed it, and its resulting session goes to `<key>:result` in the
  * snapshot store, with a short TTL, for the gateway to compare. The real session is never written.
- * The key rules, the encoding and the Redis store are the gateway's (gateway/shadow/snapshot-store.ts).
+ * The header names, the key rules, the encoding and the Redis store are the wire contract in
+ * @strangler-gateway/flask-session, which the gateway uses too.
  */
 import {
   createRedisSnapshotStore, decodeSnapshot, DEFAULT_SNAPSHOT_KEY_PREFIX, DEFAULT_SNAPSHOT_TTL_MS, encodeSnapshot,
-  isSnapshotKey, resultKey, SNAPSHOT_TTL_HEADER, type SnapshotStore
-} from '../../gateway/shadow/snapshot-store.js'
-import type { SessionData } from '../../legacy-adapter/session/types.js'
+  isSnapshotKey, resultKey, SNAPSHOT_TTL_HEADER, type SessionData, type SnapshotStore
+} from '@strangler-gateway/flask-session'
 import { request } from 'undici'
 import type { Env } from '../service-context.js'
 
-export { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER } from '../../gateway/shadow/snapshot-store.js'
+export { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 
 export interface ShadowSnapshotOptions {
   store: Pick<SnapshotStore, 'get' | 'put'>
@@ -37,7 +37,7 @@ export interface ShadowSnapshotSetup extends ShadowSnapshotOptions {
   close: () => Promise<void>
 }
 
-/** The gateway's snapshot routes (gateway/shadow/snapshot-routes.ts), for a gateway that keeps snapshots in memory. */
+/** The gateway's snapshot routes, for a gateway that keeps snapshots in memory. */
 export function createHttpSnapshotStore (baseUrl: string): Pick<SnapshotStore, 'get' | 'put'> {
   const base = baseUrl.replace(/\/+$/, '')
   const timeout = { headersTimeout: 2_000, bodyTimeout: 2_000 }

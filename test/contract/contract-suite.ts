@@ -12,7 +12,7 @@
  *   })
  */
 import type { Test } from 'tap'
-import type { SessionData } from '../../legacy-adapter/session/types.js'
+import type { SessionData } from '../../legacy-adapter/session/session-types.js'
 import { ContractClient } from './contract-client.js'
 import type { ScenarioFixtures } from './scenario-fixtures.js'
 import { loadScenarioFixtures } from './scenario-fixtures.js'

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { parseAllDocuments } from 'yaml'
-import { parseRoutesConfig } from '../../gateway/config/load-config.js'
+import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url))
 const K8S = `${DEPLOY}k8s/`

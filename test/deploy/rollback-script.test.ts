@@ -2,9 +2,9 @@
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import adminPlugin from '../../gateway/admin/admin-plugin.js'
-import { buildGateway } from '../../gateway/app.js'
-import { parseRoutesConfig } from '../../gateway/config/load-config.js'
+import adminPlugin from '../../gateway/control-plane/admin/admin-plugin.js'
+import { buildGateway } from '../../gateway/data-plane/build-gateway.js'
+import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 import { routesYaml } from '../helpers/gateway.js'
 import { freePort, namedUpstream, startServer } from '../helpers/http-server.js'
 

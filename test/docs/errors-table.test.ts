@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
-import * as errors from '../../gateway/errors.js'
+import * as errors from '../../gateway/core/errors.js'
 
 t.test('docs/errors.md lists exactly the codes gateway/errors.ts defines, with their status', async (t) => {
   const table = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8')

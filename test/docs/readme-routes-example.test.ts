@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import t from 'tap'
 import { parse, stringify } from 'yaml'
-import { parseRoutesConfig, RoutesConfigError } from '../../gateway/config/load-config.js'
+import { parseRoutesConfig, RoutesConfigError } from '../../gateway/core/config/load-config.js'
 
 interface YamlBlock { line: number, text: string }
 

@@ -1,8 +1,8 @@
 /** Builds a gateway over test upstreams with a routes.yaml written as an object. */
 import type { FastifyInstance } from 'fastify'
 import { stringify } from 'yaml'
-import { buildGateway, type GatewayOptions } from '../../gateway/app.js'
-import { parseRoutesConfig } from '../../gateway/config/load-config.js'
+import { buildGateway, type GatewayOptions } from '../../gateway/data-plane/build-gateway.js'
+import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 
 export interface TestRoutes {
   legacy: string

@@ -1,6 +1,6 @@
 /** Runs the CLI's main() in this process with captured output, as a script would see it. */
 import { PassThrough } from 'node:stream'
-import { main } from '../../gateway/cli/main.js'
+import { main } from '../../gateway/tooling/cli/main.js'
 
 export interface CliRun { code: number, out: string, err: string }
 

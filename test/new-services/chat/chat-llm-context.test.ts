@@ -1,6 +1,6 @@
 import t from 'tap'
 import { createLlmService } from '../../../new-services/llm/llm-service.js'
-import type { LlmProvider, LlmRequest } from '../../../new-services/llm/types.js'
+import type { LlmProvider, LlmRequest } from '../../../new-services/llm/llm-types.js'
 import { buildTestApp, newClient } from '../helpers/build-test-app.js'
 import { startFakeServer } from '../helpers/fake-http-server.js'
 

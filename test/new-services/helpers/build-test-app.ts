@@ -1,7 +1,7 @@
 /** The new services on fixtures and an in-memory store, plus a client that carries cookie and CSRF token. */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { fileURLToPath } from 'node:url'
-import type { SessionStore } from '../../../legacy-adapter/session/types.js'
+import type { SessionStore } from '../../../legacy-adapter/session/session-types.js'
 import { buildNewServices, type NewServicesOptions } from '../../../new-services/app.js'
 import { createMemorySessionStore } from '../../../new-services/session/memory-session-store.js'
 

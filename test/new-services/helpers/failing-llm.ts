@@ -1,6 +1,6 @@
 /** LLM services whose every call fails with a chosen error. */
 import { createLlmService, type LlmService } from '../../../new-services/llm/llm-service.js'
-import type { LlmProvider } from '../../../new-services/llm/types.js'
+import type { LlmProvider } from '../../../new-services/llm/llm-types.js'
 
 export function failingLlm (error: () => Error): LlmService {
   const provider: LlmProvider = {

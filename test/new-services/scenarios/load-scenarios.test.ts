@@ -1,6 +1,6 @@
 import t from 'tap'
 import { fileURLToPath } from 'node:url'
-import { DEFAULT_SCENARIOS_DIR, loadScenarios, scenariosDirFromEnv } from '../../../new-services/scenarios/load-scenarios.js'
+import { loadScenarios, scenariosDirFromEnv } from '../../../new-services/scenarios/load-scenarios.js'
 import { createScenarioCatalog, isWellFormedScenarioId } from '../../../new-services/scenarios/scenario-catalog.js'
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/scenarios/', import.meta.url))
@@ -40,9 +40,8 @@ t.test('ids are checked against the legacy pattern before lookup', async (t) => 
 })
 
 t.test('SCENARIOS_DIR overrides the stand-in sample folder', async (t) => {
-  t.equal(scenariosDirFromEnv({ SCENARIOS_DIR: '/srv/scenarios' }), '/srv/scenarios')
-  t.equal(scenariosDirFromEnv({}), DEFAULT_SCENARIOS_DIR)
-  t.match(DEFAULT_SCENARIOS_DIR, /legacy-adapter[/\\]stand-in[/\\]scenarios[/\\]?$/)
+  t.equal(await scenariosDirFromEnv({ SCENARIOS_DIR: '/srv/scenarios' }), '/srv/scenarios')
+  t.match(await scenariosDirFromEnv({}), /legacy-adapter[/\\]stand-in[/\\]scenarios[/\\]?$/)
 })
 
 t.test('a missing folder rejects', async (t) => {

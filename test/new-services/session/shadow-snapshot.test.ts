@@ -4,9 +4,10 @@
  * read or written. A snapshot that cannot be loaded is refused with a 503 the gateway recognises.
  */
 import t, { type Test } from 'tap'
-import { createMemorySnapshotStore, decodeSnapshot, encodeSnapshot, resultKey } from '../../../gateway/shadow/snapshot-store.js'
+import { decodeSnapshot, encodeSnapshot, resultKey } from '@strangler-gateway/flask-session'
+import { createMemorySnapshotStore } from '../../../gateway/data-plane/shadow/memory-snapshot-store.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER } from '../../../new-services/session/shadow-snapshot.js'
-import type { SessionData, SessionStore } from '../../../legacy-adapter/session/types.js'
+import type { SessionData, SessionStore } from '../../../legacy-adapter/session/session-types.js'
 import { buildTestApp, newClient, type TestClient } from '../helpers/build-test-app.js'
 
 interface Started {

@@ -1,0 +1,75 @@
+/**
+ * The dashboard at GET /admin/: a static page (HTML, JS, CSS, uPlot served from the installed
+ * package, no CDN) that draws GET /admin/dashboard-data, which sits behind the admin auth hook.
+ *
+ * The page itself and its assets are served without auth: a browser navigation cannot carry an
+ * `Authorization` header, and the page holds no data. The page takes the token from the URL
+ * fragment (`/admin/#token=...`, never sent to the server, so never in access logs), or asks,
+ * and sends it as a Bearer token on every data call.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import { createAdminAuth } from '../admin/auth.js'
+import { parseWindow } from '../report/report-plugin.js'
+import { buildDashboardData } from './dashboard-data.js'
+
+export interface DashboardPluginOptions {
+  /** The admin auth hook (gateway/admin/auth.ts); default: loopback callers only. */
+  auth?: onRequestAsyncHookHandler
+  /** Newest diff records shown. Default 10. */
+  diffLimit?: number
+  /** Default 60 (minutes of charts). */
+  windowMinutes?: number
+}
+
+const require = createRequire(import.meta.url)
+/**
+ * The assets sit next to this file in the source tree; tsc does not copy them to dist/, so a
+ * compiled build reads them from the source tree it was built from.
+ */
+const STATIC_DIR = [new URL('./static/', import.meta.url), new URL('../../../control-plane/dashboard/static/', import.meta.url)]
+  .find((dir) => existsSync(new URL('index.html', dir))) ?? new URL('./static/', import.meta.url)
+const staticFile = (name: string): string => fileURLToPath(new URL(name, STATIC_DIR))
+
+/** Read once at start: a handful of small files, served from memory. */
+function loadAssets (): Map<string, { type: string, body: Buffer }> {
+  return new Map([
+    ['dashboard.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(staticFile('dashboard.js')) }],
+    ['dashboard.css', { type: 'text/css; charset=utf-8', body: readFileSync(staticFile('dashboard.css')) }],
+    ['uplot.min.js', { type: 'text/javascript; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) }],
+    ['uplot.min.css', { type: 'text/css; charset=utf-8', body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) }]
+  ])
+}
+
+async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
+  const auth = options.auth ?? createAdminAuth({ token: undefined }).hook
+  const page = readFileSync(staticFile('index.html'))
+  const assets = loadAssets()
+  const diffLimit = options.diffLimit ?? 10
+  const defaultWindow = options.windowMinutes ?? 60
+
+  app.get('/admin', async (_request, reply) => await reply.redirect('/admin/'))
+  app.get('/admin/', async (_request, reply) =>
+    await reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page))
+  app.get<{ Params: { file: string } }>('/admin/static/:file', async (request, reply) => {
+    const asset = assets.get(request.params.file)
+    if (asset === undefined) return await reply.code(404).send({ error: 'no such dashboard asset' })
+    return await reply.type(asset.type).header('cache-control', 'max-age=300').send(asset.body)
+  })
+
+  await app.register(async function dashboardData (scope) {
+    scope.addHook('onRequest', auth)
+    scope.get<{ Querystring: { window?: string } }>('/admin/dashboard-data', async (request) => {
+      const ctx = app.reportContext()
+      const windowMinutes = parseWindow(request.query.window, defaultWindow, ctx.recorder.retentionMinutes)
+      // The rollout plugin is optional; registered before or after this one, it is there by now.
+      const rollout = app.hasDecorator('rollout') ? app.rollout.view : undefined
+      return await buildDashboardData(ctx, { diffStore: app.gateway.diffStore, rollout }, windowMinutes, diffLimit)
+    })
+  })
+}
+
+export default fp(dashboardPlugin, { name: 'dashboard', fastify: '5.x', dependencies: ['report'] })

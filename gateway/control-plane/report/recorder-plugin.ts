@@ -1,0 +1,76 @@
+/**
+ * Decorates `app.latencyRecorder` and feeds it: shadow pairs from the shadow runner's
+ * onCompared event, live traffic from one onResponse hook: legacy-served requests of a feature are the old side,
+ * new-served ones the new side, and a fallback counts as a failed call of new, since legacy's
+ * rescue hides the failure from users but not from the verdict.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Redis } from 'ioredis'
+import { createMemoryRecorder } from '../../analysis/report/memory-recorder.js'
+import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
+import { createRedisRecorder } from '../../analysis/report/redis-recorder.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    latencyRecorder: LatencyRecorder
+  }
+}
+
+export interface RecorderPluginOptions {
+  /** Use this recorder (its creator closes it). */
+  recorder?: LatencyRecorder
+  /** Else, with a client, a Redis recorder shared by all replicas (the client is not closed here). */
+  redis?: Redis
+  /**
+   * The gateway's Redis prefix (GATEWAY_REDIS_PREFIX, default `strangler:`); the counters live
+   * under `<prefix>report:`, next to the overrides, audit trail and rollout state.
+   */
+  keyPrefix?: string
+  retentionMinutes?: number
+}
+
+export const DEFAULT_GATEWAY_KEY_PREFIX = 'strangler:'
+
+export function reportKeyPrefix (gatewayPrefix = DEFAULT_GATEWAY_KEY_PREFIX): string {
+  return `${gatewayPrefix}report:`
+}
+
+async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOptions): Promise<void> {
+  let recorder = options.recorder
+  if (recorder === undefined) {
+    recorder = options.redis !== undefined
+      ? createRedisRecorder({
+        redis: options.redis,
+        keyPrefix: reportKeyPrefix(options.keyPrefix),
+        retentionMinutes: options.retentionMinutes,
+        onError: (err, dropped) => app.log.warn({ err, dropped }, 'report counters not written to Redis; batch dropped')
+      })
+      : createMemoryRecorder(options.retentionMinutes)
+    const created = recorder
+    app.addHook('onClose', async () => { await created.close() })
+  }
+  const live = recorder
+  app.decorate('latencyRecorder', live)
+
+  app.gateway.shadow.events.onCompared.push(({ feature, legacy, candidate, result }) => {
+    live.recordShadowPair({
+      feature,
+      legacy,
+      candidate: candidate ?? { latencyMs: null, status: 0 },
+      different: result.verdict === 'different'
+    })
+  })
+
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const exchange = request.proxy
+    const feature = exchange?.decision.route?.feature
+    if (exchange != null && feature !== undefined) {
+      if (exchange.servedBy === 'legacy-fallback') live.recordLive(feature, 'new', { latencyMs: null, status: 0 })
+      else live.recordLive(feature, exchange.servedBy === 'new' ? 'new' : 'old', { latencyMs: reply.elapsedTime, status: reply.statusCode })
+    }
+    done()
+  })
+}
+
+export default fp(recorderPlugin, { name: 'latency-recorder', fastify: '5.x', dependencies: ['proxy'] })

@@ -1,0 +1,125 @@
+/**
+ * buildGateway: a ready Fastify instance for the gateway, without listening (server.ts listens,
+ * tests call this directly). Plugins register in the order below, each depending on the last.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { createConfigHolder, type ConfigHolder, type ReloadResult } from './config-holder.js'
+import { loadRoutesFile } from '../core/config/load-config.js'
+import type { GatewayConfig } from '../core/config/gateway-config.js'
+import { watchFile } from '../core/config/watch-file.js'
+import { createMemoryOverrideStore, type OverrideStore } from './overrides/override-store.js'
+import { createDiffStore } from '../analysis/diff-store/create-diff-store.js'
+import type { DiffStore } from '../analysis/diff-store/diff-store-types.js'
+import healthPlugin from './health.js'
+import metricsPlugin from './metrics/metrics-plugin.js'
+import proxyPlugin from './proxy/proxy-plugin.js'
+import { createRequestIdGenerator } from './request-id.js'
+import { connectShadowMetrics } from './metrics/shadow-metrics.js'
+import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
+import type { SnapshotStore } from '@strangler-gateway/flask-session'
+import { createStatefulShadows } from './shadow/stateful-shadow.js'
+import { snapshotRoutes } from './shadow/snapshot-routes.js'
+import type { SessionStore } from '@strangler-gateway/flask-session'
+
+export interface GatewayOptions {
+  /** routes.yaml to load (and reload); or pass `config` directly. */
+  configFile?: string
+  config?: GatewayConfig
+  /** Watch configFile and reload on change. Default false (server.ts turns it on). */
+  watchConfig?: boolean
+  env?: NodeJS.ProcessEnv
+  /** A pino logger (server.ts makes one with redaction); default: silent. */
+  logger?: FastifyBaseLogger
+  overrides?: OverrideStore
+  /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at redisUrl, else memory. */
+  diffStore?: DiffStore
+  /** Shared Redis for the diff store and stateful shadows' snapshots (REDIS_URL in server.ts); unset: in memory. */
+  redisUrl?: string
+  /** Stateful shadows' snapshot store, instead of Redis at redisUrl or memory (the caller closes it). */
+  snapshotStore?: SnapshotStore
+  /** The legacy app's session store, instead of opening routes.yaml `session.store` (the caller closes it). */
+  legacySessionStore?: SessionStore
+}
+
+export interface GatewayHandle {
+  holder: ConfigHolder
+  overrides: OverrideStore
+  diffStore: DiffStore
+  shadow: ShadowRunner
+  /** Re-reads routes.yaml; the admin API, SIGHUP and the file watcher all call this. */
+  reload: () => Promise<ReloadResult>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    gateway: GatewayHandle
+  }
+}
+
+export async function buildGateway (options: GatewayOptions): Promise<FastifyInstance> {
+  const config = options.config ?? await loadRoutesFile(requireFile(options.configFile))
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // No per-request info lines on the hot path; failures are logged by the error hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: createRequestIdGenerator(),
+    return503OnClosing: true
+  })
+  const overrides = options.overrides ?? createMemoryOverrideStore()
+  const env = options.env ?? process.env
+  const holder = createConfigHolder({
+    config,
+    file: options.configFile,
+    overrides,
+    env,
+    log: app.log
+  })
+  const diffStore = options.diffStore ?? createDiffStore({ config: config.diffStore, redis: options.redisUrl ?? null, log: app.log })
+  const stateful = createStatefulShadows({
+    config,
+    env,
+    log: app.log,
+    redisUrl: options.redisUrl ?? null,
+    snapshots: options.snapshotStore,
+    legacySessions: options.legacySessionStore
+  })
+  const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow, stateful })
+  const reload = async (): Promise<ReloadResult> => {
+    const result = await holder.reload()
+    app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
+    return result
+  }
+  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload })
+  app.addHook('onError', async (request, reply, err) => {
+    const status = (err as { statusCode?: number }).statusCode ?? 500
+    const fields = { err, url: request.url.split('?')[0], method: request.method, status }
+    if (status >= 500) request.log.error(fields, 'request failed')
+    else request.log.info(fields, 'request rejected')
+  })
+
+  if (options.watchConfig === true && options.configFile !== undefined) {
+    const stop = watchFile(options.configFile, () => { reload().catch(() => {}) })
+    app.addHook('onClose', async () => stop())
+  }
+  app.addHook('onClose', async () => {
+    await shadow.idle()
+    await stateful.close()
+    await holder.close()
+    await overrides.close()
+    await diffStore.close()
+  })
+
+  // Order: gateway-owned routes, the catch-all proxy that takes everything else, then metrics,
+  // which listens to the proxy's and the shadow runner's events.
+  await app.register(healthPlugin, { holder })
+  await app.register(snapshotRoutes, { holder, stateful })
+  await app.register(proxyPlugin, { holder, shadow })
+  await app.register(metricsPlugin)
+  connectShadowMetrics(shadow, app.metrics)
+  return app
+}
+
+function requireFile (file: string | undefined): string {
+  if (file === undefined) throw new TypeError('buildGateway needs configFile or config')
+  return file
+}
