@@ -11,14 +11,15 @@
  * with shadow 100% + diff + memory record and with Redis record, and nginx (one worker) with
  * proxy_pass and with `mirror`. The upstreams' CPU is not counted.
  *
- *   node --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 5] [--redis redis://127.0.0.1:6379]
+ *   node --conditions=strangler-gateway-source --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 5] [--redis redis://127.0.0.1:6379]
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { pacedLoad } from './paced-load.js'
 import { deleteKeys, freePort, hasNginx, reachableRedis } from './servers/machine.js'
-import { startNginx, startServerProcess, type Started } from './servers/start.js'
+import { startNginx, startServerProcess } from './servers/start.js'
+import type { Started } from './servers/started.js'
 
 const { values } = parseArgs({
   options: {

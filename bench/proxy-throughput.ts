@@ -12,14 +12,15 @@
  * neighbour's burst on a shared machine then spoils one sample of each setup, not one setup.
  * Prints figures and ratios; it asserts nothing.
  *
- *   node --import tsx bench/proxy-throughput.ts [--seconds 4] [--rounds 5] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
+ *   node --conditions=strangler-gateway-source --import tsx bench/proxy-throughput.ts [--seconds 4] [--rounds 5] [--connections 50] [--shadow] [--redis redis://127.0.0.1:6379]
  */
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { parseExposition } from '../gateway/core/parse-exposition.js'
 import { pacedLoad } from './paced-load.js'
 import { deleteKeys, freePort, hasNginx, reachableRedis } from './servers/machine.js'
-import { startNginx, startServerProcess, type Started } from './servers/start.js'
+import { startNginx, startServerProcess } from './servers/start.js'
+import type { Started } from './servers/started.js'
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Started } from './start.js'
+import type { Started } from './started.js'
 
 export async function runNginx (upstreamPort: number, port: number, mirrorPort?: number): Promise<Started> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-bench-nginx-'))

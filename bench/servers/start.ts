@@ -1,15 +1,14 @@
 /** Starts a benchmark server as a child process and reads the port it prints. */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Started } from './started.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 
-export interface Started { port: number, url: string, proc: ChildProcess, stop: () => void }
-
 export async function startServerProcess (name: string, env: Record<string, string> = {}): Promise<Started> {
   const file = path.join(here, `${name}.ts`)
-  const proc = spawn(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)))
     proc.stdout?.once('data', (data: Buffer) => resolve((JSON.parse(data.toString().split('\n')[0]) as { port: number }).port))

@@ -1,35 +1,12 @@
 /**
- * The ready / not_ready / insufficient_data verdict (DESIGN section 5), as a pure function of
+ * The ready / not_ready / insufficient_data verdict (docs/report.md), as a pure function of
  * the window's figures and the backends' memory. Shadow pairs and live (canary) traffic are
  * judged separately; a source counts once both its sides have `minSamples` requests, and every
  * source that counts must pass. Every failing rule is listed, not just the first.
  */
 import type { RolloutConfig } from '../../core/config/gateway-config.js'
+import { DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from '../../core/config/verdict-thresholds.js'
 import type { SourceFigures, WindowFigures } from './summarise-window.js'
-
-export interface VerdictThresholds {
-  /** Not ready when new p95 > this x old p95 ... */
-  maxP95Ratio: number
-  /** ... and by more than this many ms: sub-millisecond jitter on fast routes is no regression. */
-  latencyToleranceMs: number
-  /** Not ready when the new error rate exceeds the old one by more than this (0 = any excess). */
-  errorRateMargin: number
-  /** Not ready when new memory > this x old memory. */
-  maxMemoryRatio: number
-  /** Not ready when more than this share of shadow pairs differed. */
-  maxDiffRate: number
-  /** Requests needed on each side of a source before it is judged. */
-  minSamples: number
-}
-
-export const DEFAULT_VERDICT_THRESHOLDS: Readonly<VerdictThresholds> = Object.freeze({
-  maxP95Ratio: 1.1,
-  latencyToleranceMs: 5,
-  errorRateMargin: 0,
-  maxMemoryRatio: 1.2,
-  maxDiffRate: 0.05,
-  minSamples: 100
-})
 
 /** A rollout plan's thresholds: the verdict its feature is judged by, wherever it shows. */
 export function planThresholds (plan: RolloutConfig): VerdictThresholds {

@@ -12,6 +12,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type { AuditCaller } from '../audit/audit-log.js'
 import { AdminForbiddenError, AdminUnauthorizedError } from '../../core/errors.js'
+import { isLoopbackAddress } from '../../core/loopback.js'
 
 export interface AdminAuthOptions {
   /** Usually process.env.GATEWAY_ADMIN_TOKEN; empty or undefined means loopback only. */
@@ -36,13 +37,6 @@ export function adminCallerOf (request: FastifyRequest): AuditCaller | undefined
 /** Safe to log: identifies which token was used without revealing it. */
 export function tokenIdOf (token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 8)
-}
-
-export function isLoopbackAddress (address: string | undefined): boolean {
-  if (address === undefined) return false
-  if (address === '::1') return true
-  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)
 }
 
 export function bearerToken (header: string | undefined): string | undefined {

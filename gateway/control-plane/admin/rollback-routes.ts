@@ -5,11 +5,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { OverridesUnavailableError } from '../../core/errors.js'
-import type { FeatureOverride } from '../../data-plane/overrides/override-store.js'
+import { ROLLED_BACK, type FeatureOverride } from '../../data-plane/overrides/override-store.js'
 import { recordAudit, requireFeature, type AdminContext } from './admin-context.js'
 import { describeFeature, envWarnings, type FeatureView } from './flag-view.js'
-
-export const ROLLED_BACK: Readonly<FeatureOverride> = Object.freeze({ enabled: false, canary: 0 })
 
 interface RollbackResult {
   rolledBack: string[]

@@ -3,8 +3,7 @@
  * capped. The in-memory log serves the embedded default; redis-audit-log.ts is shared by every
  * replica.
  */
-import type { OperatorAction } from '../rollout/operator-actions.js'
-import type { Decision } from '../rollout/rollout-state.js'
+import type { Decision, OperatorAction } from '../rollout/rollout-vocabulary.js'
 
 export const DEFAULT_AUDIT_MAX_ENTRIES = 1000
 

@@ -10,7 +10,8 @@ import type { MemoryReader, MemoryReading } from '../../analysis/report/backend-
 import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
 import { countsSince, type ReportSince } from '../../analysis/report/since.js'
 import { summariseWindow, type SideFigures, type WindowFigures } from '../../analysis/report/summarise-window.js'
-import { decideVerdict, planThresholds, type Recommendation, type VerdictThresholds } from '../../analysis/report/verdict.js'
+import { decideVerdict, planThresholds, type Recommendation } from '../../analysis/report/verdict.js'
+import type { VerdictThresholds } from '../../core/config/verdict-thresholds.js'
 
 export interface ReportContext {
   snapshot: RuntimeSnapshot

@@ -19,14 +19,15 @@ import type { RolloutConfig } from '../../core/config/gateway-config.js'
 import type { OverrideStore } from '../../data-plane/overrides/override-store.js'
 import { buildFeatureReport, type ReportContext } from '../report/build-report.js'
 import { readBaseline, windowMinutesSince } from '../../analysis/report/since.js'
-import { ROLLED_BACK } from '../admin/rollback-routes.js'
+import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
 import type { ControllerLock } from './controller-lock.js'
 import { decide, stepVerdict } from './rollout-decision.js'
 import { decisionFigures } from './figures.js'
 import { sameOverride, stepLabel, stepOverride } from './plan.js'
 import { controllerCaller, rolloutAuditEntry } from './rollout-audit.js'
 import type { RolloutMetrics } from './rollout-metrics.js'
-import type { Decision, Evaluation, RolloutState, RolloutStateStore } from './rollout-state.js'
+import type { Evaluation, RolloutState, RolloutStateStore } from './rollout-state.js'
+import type { Decision } from './rollout-vocabulary.js'
 
 export const MAX_TICK_MS = 5_000
 export const MIN_LOCK_TTL_MS = 2_000

@@ -5,16 +5,15 @@
  * now: an operator stopping a rollout should not wait for a tick.
  */
 import type { AuditCaller } from '../audit/audit-log.js'
+import type { OperatorAction } from './rollout-vocabulary.js'
 import type { ConfigHolder } from '../../data-plane/config-holder.js'
 import { RolloutBadPlanError, RolloutConflictError, RolloutNoPlanError } from '../../core/errors.js'
 import type { OverrideStore } from '../../data-plane/overrides/override-store.js'
-import { ROLLED_BACK } from '../admin/rollback-routes.js'
+import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
 import { envFlagName } from '../../data-plane/routing/effective-flag.js'
 import { planProblems } from './plan.js'
 import { rolloutAuditEntry } from './rollout-audit.js'
 import type { RolloutState, RolloutStateStore } from './rollout-state.js'
-
-export type OperatorAction = 'start' | 'pause' | 'resume' | 'abort'
 
 export interface ActionContext {
   holder: ConfigHolder

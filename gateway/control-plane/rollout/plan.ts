@@ -4,7 +4,7 @@
  * everyone while the feature's routes.yaml `shadow.sample` mirrors traffic to new; the sample is
  * not an override, so the step cannot change it); a number N is flag on and canary N%.
  */
-import { ROLLED_BACK } from '../admin/rollback-routes.js'
+import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
 import type { FeatureConfig, RolloutConfig, RolloutStep } from '../../core/config/gateway-config.js'
 import type { FeatureOverride } from '../../data-plane/overrides/override-store.js'
 

@@ -4,8 +4,8 @@
  * carries the report figures the decision was made on.
  */
 import type { AuditCaller, AuditEntry } from '../audit/audit-log.js'
-import type { OperatorAction } from './operator-actions.js'
-import type { Decision, Evaluation, RolloutState } from './rollout-state.js'
+import type { Evaluation, RolloutState } from './rollout-state.js'
+import type { Decision, OperatorAction } from './rollout-vocabulary.js'
 
 export interface RolloutPosition {
   status: RolloutState['status']

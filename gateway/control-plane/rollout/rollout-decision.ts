@@ -6,7 +6,8 @@
  */
 import type { RolloutStep } from '../../core/config/gateway-config.js'
 import type { VerdictStatus } from '../../analysis/report/verdict.js'
-import type { Decision, DecisionFigures } from './rollout-state.js'
+import type { DecisionFigures } from './rollout-state.js'
+import type { Decision } from './rollout-vocabulary.js'
 
 export interface DecideInput {
   verdict: VerdictStatus

@@ -5,7 +5,8 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { RolloutStep } from '../../core/config/gateway-config.js'
-import type { Decision, RolloutStatus } from './rollout-state.js'
+import type { RolloutStatus } from './rollout-state.js'
+import type { Decision } from './rollout-vocabulary.js'
 
 export const ROLLOUT_STATUSES: readonly RolloutStatus[] = ['running', 'paused', 'aborted', 'done', 'rolled_back']
 

@@ -6,14 +6,11 @@
  * promotion without its entry or an entry without its promotion.
  */
 import type { AuditEntry, AuditLog } from '../audit/audit-log.js'
+import type { Decision } from './rollout-vocabulary.js'
 import type { RolloutStep } from '../../core/config/gateway-config.js'
 import type { VerdictStatus } from '../../analysis/report/verdict.js'
 
 export type RolloutStatus = 'running' | 'paused' | 'aborted' | 'done' | 'rolled_back'
-
-/** The controller's answer to one reading of the report (dry run: `would_*`, nothing changes). */
-export type Decision = 'promote' | 'hold' | 'bake' | 'rollback' | 'pause' | 'done' |
-  'would_promote' | 'would_rollback' | 'would_pause'
 
 export interface SideSummary { requests: number, errorRate: number | null, p95Ms: number | null }
 

@@ -12,6 +12,9 @@ export interface FeatureOverride {
   canary?: number
 }
 
+/** A rolled-back feature: flag off, canary 0, as an override so it persists and reaches every replica. */
+export const ROLLED_BACK: Readonly<FeatureOverride> = Object.freeze({ enabled: false, canary: 0 })
+
 export interface OverrideChange {
   feature: string
   before: FeatureOverride | undefined

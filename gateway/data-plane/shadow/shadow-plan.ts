@@ -1,11 +1,11 @@
 /**
- * Whether this request is mirrored (DESIGN section 3, step 5): legacy serves it, its feature
+ * Whether this request is mirrored (docs/architecture.md, "One request", step 5): legacy serves it, its feature
  * samples it, and its method may be mirrored on this route: GET and HEAD anywhere, any method
  * where the route says `shadowSafe` or shadows statefully (the route's `shadow`, else its
  * feature's `shadow.mode`).
  */
 import type { FastifyRequest } from 'fastify'
-import type { ProxyExchange } from '../proxy/proxy-plugin.js'
+import type { ProxyExchange } from '../proxy/proxy-exchange.js'
 import type { CompiledRoute } from '../routing/route-table.js'
 import { inShadowSample, methodMayShadow } from './shadow-sample.js'
 import type { ShadowTarget } from './shadow-runner.js'

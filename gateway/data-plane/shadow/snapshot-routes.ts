@@ -7,7 +7,7 @@
  * lives no longer than shadow.snapshotTtlMs. Keys carry 96 random bits, so they cannot be guessed.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { isLoopbackAddress } from '../../control-plane/admin/auth.js'
+import { isLoopbackAddress } from '../../core/loopback.js'
 import type { ConfigHolder } from '../config-holder.js'
 import { isSnapshotKey, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 import type { StatefulShadows } from './stateful-shadow.js'

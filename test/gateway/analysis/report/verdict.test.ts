@@ -1,7 +1,8 @@
 import t from 'tap'
 import { createMemoryRecorder } from '../../../../gateway/analysis/report/memory-recorder.js'
 import { summariseWindow, type WindowFigures } from '../../../../gateway/analysis/report/summarise-window.js'
-import { decideVerdict, DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from '../../../../gateway/analysis/report/verdict.js'
+import { decideVerdict } from '../../../../gateway/analysis/report/verdict.js'
+import { DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from '../../../../gateway/core/config/verdict-thresholds.js'
 
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0)
 const MIB = 1024 * 1024

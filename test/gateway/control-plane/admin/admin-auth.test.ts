@@ -1,7 +1,8 @@
 import t from 'tap'
 import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
-import { bearerToken, createAdminAuth, isLoopbackAddress, tokenIdOf } from '../../../../gateway/control-plane/admin/auth.js'
+import { bearerToken, createAdminAuth, tokenIdOf } from '../../../../gateway/control-plane/admin/auth.js'
+import { isLoopbackAddress } from '../../../../gateway/core/loopback.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import { routesYaml } from '../../../helpers/gateway.js'
 

@@ -10,7 +10,7 @@ import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.j
 import { createMemoryOverrideStore, type OverrideStore } from '../../../../gateway/data-plane/overrides/override-store.js'
 import { createMemoryRecorder } from '../../../../gateway/analysis/report/memory-recorder.js'
 import type { ReportContext } from '../../../../gateway/control-plane/report/build-report.js'
-import { DEFAULT_VERDICT_THRESHOLDS } from '../../../../gateway/analysis/report/verdict.js'
+import { DEFAULT_VERDICT_THRESHOLDS } from '../../../../gateway/core/config/verdict-thresholds.js'
 import { createRedisLock } from '../../../../gateway/control-plane/rollout/controller-lock.js'
 import { createRolloutController } from '../../../../gateway/control-plane/rollout/controller.js'
 import { createRedisStateStore } from '../../../../gateway/control-plane/rollout/redis-state-store.js'

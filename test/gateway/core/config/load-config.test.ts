@@ -8,8 +8,8 @@ import { loadRoutesFile, parseRoutesConfig, RoutesConfigError } from '../../../.
 import { validateCommand } from '../../../../gateway/tooling/cli/validate.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const repoRoutes = path.join(here, '../../../routes.yaml')
-const invalid = path.join(here, '../../fixtures/routes/invalid.yaml')
+const repoRoutes = path.join(here, '../../../../routes.yaml')
+const invalid = path.join(here, '../../../fixtures/routes/invalid.yaml')
 
 t.test('the shipped routes.yaml is valid, complete and frozen', async (t) => {
   const config = await loadRoutesFile(repoRoutes)
