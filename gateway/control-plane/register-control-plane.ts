@@ -1,19 +1,17 @@
 /**
- * The operator's side of a gateway process: the admin API (flags, rollback, reload, audit),
- * diff reports, the old-vs-new report with its verdict, migration status and the dashboard,
- * all behind one admin auth hook. server.ts adds it to what buildGateway builds; tests of the
+ * The operator's side of a gateway process: the audit trail, the report's recorder and context,
+ * the rollout controller, then the admin plugin, which serves all of them under /admin behind
+ * one auth hook. server.ts adds it to what buildGateway builds; tests of the
  * proxy alone leave it out.
  */
 import type { FastifyInstance } from 'fastify'
 import { Redis } from 'ioredis'
 import adminPlugin from './admin/admin-plugin.js'
-import { createAdminAuth } from './admin/auth.js'
 import type { AuditLog } from './audit/audit-log.js'
-import dashboardPlugin from './dashboard/dashboard-plugin.js'
+import auditPlugin from './audit/audit-plugin.js'
 import recorderPlugin from './report/recorder-plugin.js'
 import reportPlugin from './report/report-plugin.js'
 import rolloutPlugin from './rollout/rollout-plugin.js'
-import { diffRoutes } from './admin/diff-routes.js'
 
 export interface ControlPlaneOptions {
   /** GATEWAY_ADMIN_TOKEN; unset: loopback callers only. */
@@ -26,9 +24,7 @@ export interface ControlPlaneOptions {
 }
 
 export async function registerControlPlane (app: FastifyInstance, options: ControlPlaneOptions): Promise<void> {
-  const auth = createAdminAuth({ token: options.adminToken, log: app.log })
-  await app.register(adminPlugin, { auth: auth.hook, audit: options.audit })
-  await app.register(diffRoutes, { store: app.gateway.diffStore, auth: auth.hook })
+  await app.register(auditPlugin, { audit: options.audit })
 
   let redis: Redis | undefined
   if (options.redisUrl !== undefined && options.redisUrl !== '') {
@@ -38,7 +34,8 @@ export async function registerControlPlane (app: FastifyInstance, options: Contr
     app.addHook('onClose', async () => { redis?.disconnect() })
   }
   await app.register(recorderPlugin, redis === undefined ? {} : { redis, keyPrefix: options.keyPrefix })
-  await app.register(reportPlugin, { auth: auth.hook })
-  await app.register(rolloutPlugin, { auth: auth.hook, redisUrl: options.redisUrl, keyPrefix: options.keyPrefix })
-  await app.register(dashboardPlugin, { auth: auth.hook })
+  await app.register(reportPlugin)
+  await app.register(rolloutPlugin, { redisUrl: options.redisUrl, keyPrefix: options.keyPrefix })
+  // Last: it serves the routes of what came before, all under one auth hook.
+  await app.register(adminPlugin, { token: options.adminToken })
 }

@@ -3,48 +3,33 @@
  * override: `{"canary": 25}` keeps an earlier `enabled`; a field set to null drops that field.
  */
 import type { FastifyInstance } from 'fastify'
-import { AdminBadRequestError } from '../../core/errors.js'
 import type { FeatureOverride } from '../../data-plane/overrides/override-store.js'
-import { isCanary } from '../../data-plane/overrides/parse-override.js'
 import { recordAudit, requireFeature, type AdminContext } from './admin-context.js'
+import { clearFlagSchema, featureFlagSchema, flagsSchema, putFlagSchema, type AdminTypeProvider } from './admin-schemas.js'
 import { describeFeature, describeFlags, envWarnings } from './flag-view.js'
 
-interface FeatureParams { feature: string }
-
-/** Applies a PUT body to the current override; throws a 400 that says what is wrong. */
-export function mergeOverride (current: FeatureOverride | undefined, body: unknown): FeatureOverride | undefined {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new AdminBadRequestError('body must be a JSON object like {"enabled": true, "canary": 10}')
-  }
-  const fields = body as Record<string, unknown>
-  const unknown = Object.keys(fields).filter((key) => key !== 'enabled' && key !== 'canary')
-  if (unknown.length > 0) throw new AdminBadRequestError(`unknown field(s) ${unknown.join(', ')}: only "enabled" and "canary" can be set`)
-  if (!('enabled' in fields) && !('canary' in fields)) throw new AdminBadRequestError('set at least one of "enabled" (boolean) and "canary" (0-100)')
+/** A PUT body (its shape checked by putFlagSchema): null drops a field, anything else sets it. */
+export function mergeOverride (current: FeatureOverride | undefined, body: { enabled?: boolean | null, canary?: number | null }): FeatureOverride | undefined {
   const next: FeatureOverride = { ...current }
-  if ('enabled' in fields) {
-    if (fields.enabled === null) delete next.enabled
-    else if (typeof fields.enabled === 'boolean') next.enabled = fields.enabled
-    else throw new AdminBadRequestError('"enabled" must be true, false or null')
-  }
-  if ('canary' in fields) {
-    if (fields.canary === null) delete next.canary
-    else if (isCanary(fields.canary)) next.canary = fields.canary
-    else throw new AdminBadRequestError('"canary" must be a number from 0 to 100, or null')
-  }
+  if (body.enabled === null) delete next.enabled
+  else if (body.enabled !== undefined) next.enabled = body.enabled
+  if (body.canary === null) delete next.canary
+  else if (body.canary !== undefined) next.canary = body.canary
   return Object.keys(next).length === 0 ? undefined : next
 }
 
-export async function flagRoutes (app: FastifyInstance, ctx: AdminContext): Promise<void> {
+export async function flagRoutes (fastify: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = fastify.withTypeProvider<AdminTypeProvider>()
   const { holder, overrides } = ctx.gateway
 
-  app.get('/flags', async () => describeFlags(holder.current(), overrides))
+  app.get('/flags', { schema: flagsSchema }, async () => describeFlags(holder.current(), overrides))
 
-  app.get<{ Params: FeatureParams }>('/flags/:feature', async (request) => {
+  app.get('/flags/:feature', { schema: featureFlagSchema }, async (request) => {
     requireFeature(ctx, request.params.feature)
     return describeFeature(holder.current(), overrides, request.params.feature)
   })
 
-  app.put<{ Params: FeatureParams }>('/flags/:feature', async (request) => {
+  app.put('/flags/:feature', { schema: putFlagSchema }, async (request) => {
     const { feature } = request.params
     requireFeature(ctx, feature)
     const next = mergeOverride(overrides.get(feature), request.body)
@@ -58,7 +43,7 @@ export async function flagRoutes (app: FastifyInstance, ctx: AdminContext): Prom
   })
 
   /** Drops the admin override: routes.yaml (or the environment) decides again. */
-  app.delete<{ Params: FeatureParams }>('/flags/:feature', async (request) => {
+  app.delete('/flags/:feature', { schema: clearFlagSchema }, async (request) => {
     const { feature } = request.params
     requireFeature(ctx, feature)
     const before = describeFeature(holder.current(), overrides, feature)

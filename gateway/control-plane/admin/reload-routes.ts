@@ -1,11 +1,12 @@
 /** POST /admin/reload (routes.yaml) and GET /admin/audit. */
 import type { FastifyInstance } from 'fastify'
-import { AdminBadRequestError, AdminReloadRejectedError } from '../../core/errors.js'
-import { DEFAULT_AUDIT_MAX_ENTRIES } from '../audit/audit-log.js'
+import { AdminReloadRejectedError } from '../../core/errors.js'
 import { recordAudit, type AdminContext } from './admin-context.js'
+import { auditSchema, reloadSchema, type AdminTypeProvider } from './admin-schemas.js'
 
-export async function reloadRoutes (app: FastifyInstance, ctx: AdminContext): Promise<void> {
-  app.post('/reload', async (request, reply) => {
+export async function reloadRoutes (fastify: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = fastify.withTypeProvider<AdminTypeProvider>()
+  app.post('/reload', { schema: reloadSchema }, async (request, reply) => {
     const before = ctx.gateway.holder.current().version
     const result = await ctx.gateway.reload()
     if (!result.ok) {
@@ -18,12 +19,8 @@ export async function reloadRoutes (app: FastifyInstance, ctx: AdminContext): Pr
     return { ok: true, version: result.version, warnings }
   })
 
-  app.get<{ Querystring: { limit?: string, feature?: string } }>('/audit', async (request) => {
-    const { limit: rawLimit, feature } = request.query
-    const limit = rawLimit === undefined ? 100 : Number(rawLimit)
-    if (!Number.isInteger(limit) || limit < 1 || limit > DEFAULT_AUDIT_MAX_ENTRIES) {
-      throw new AdminBadRequestError(`limit must be an integer from 1 to ${DEFAULT_AUDIT_MAX_ENTRIES}`)
-    }
+  app.get('/audit', { schema: auditSchema }, async (request) => {
+    const { limit, feature } = request.query
     return { entries: await ctx.audit.list({ limit, feature }) }
   })
 }

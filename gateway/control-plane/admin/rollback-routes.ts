@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { OverridesUnavailableError } from '../../core/errors.js'
 import { ROLLED_BACK, type FeatureOverride } from '../../data-plane/overrides/override-store.js'
 import { recordAudit, requireFeature, type AdminContext } from './admin-context.js'
+import { rollbackAllSchema, rollbackFeatureSchema, type AdminTypeProvider } from './admin-schemas.js'
 import { describeFeature, envWarnings, type FeatureView } from './flag-view.js'
 
 interface RollbackResult {
@@ -42,8 +43,9 @@ function send (reply: FastifyReply, result: RollbackResult): RollbackResult | Fa
   return reply.code(503).send({ statusCode: 503, code: error.code, error: 'Service Unavailable', message: error.message, ...result })
 }
 
-export async function rollbackRoutes (app: FastifyInstance, ctx: AdminContext): Promise<void> {
-  app.post('/rollback', async (request, reply) => {
+export async function rollbackRoutes (fastify: FastifyInstance, ctx: AdminContext): Promise<void> {
+  const app = fastify.withTypeProvider<AdminTypeProvider>()
+  app.post('/rollback', { schema: rollbackAllSchema }, async (request, reply) => {
     const features = Object.keys(ctx.gateway.holder.current().config.features)
     const result = await rollBack(ctx, features)
     if (result.rolledBack.length > 0) {
@@ -53,7 +55,7 @@ export async function rollbackRoutes (app: FastifyInstance, ctx: AdminContext): 
     return send(reply, result)
   })
 
-  app.post<{ Params: { feature: string } }>('/rollback/:feature', async (request, reply) => {
+  app.post('/rollback/:feature', { schema: rollbackFeatureSchema }, async (request, reply) => {
     const { feature } = request.params
     requireFeature(ctx, feature)
     const result = await rollBack(ctx, [feature])

@@ -1,8 +1,9 @@
 /**
  * The dashboard at GET /admin/: a static page (HTML, JS, CSS, uPlot served from the installed
  * package, no CDN) that draws GET /admin/dashboard-data, which sits behind the admin auth hook.
+ * The admin plugin registers these routes under its /admin prefix.
  *
- * The page itself and its assets are served without auth: a browser navigation cannot carry an
+ * The page itself and its assets are public (route config `adminPublic`): a browser navigation cannot carry an
  * `Authorization` header, and the page holds no data. The page takes the token from the URL
  * fragment (`/admin/#token=...`, never sent to the server, so never in access logs), or asks,
  * and sends it as a Bearer token on every data call.
@@ -10,15 +11,11 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
-import fp from 'fastify-plugin'
-import { createAdminAuth } from '../admin/auth.js'
-import { parseWindow } from '../report/report-plugin.js'
+import type { FastifyInstance } from 'fastify'
+import { dashboardDataSchema } from '../admin/admin-schemas.js'
 import { buildDashboardData } from './dashboard-data.js'
 
-export interface DashboardPluginOptions {
-  /** The admin auth hook (gateway/admin/auth.ts); default: loopback callers only. */
-  auth?: onRequestAsyncHookHandler
+export interface DashboardOptions {
   /** Newest diff records shown. Default 10. */
   diffLimit?: number
   /** Default 60 (minutes of charts). */
@@ -44,32 +41,26 @@ function loadAssets (): Map<string, { type: string, body: Buffer }> {
   ])
 }
 
-async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
-  const auth = options.auth ?? createAdminAuth({ token: undefined }).hook
+const PUBLIC = { config: { adminPublic: true } }
+
+/** Needs `app.reportContext` (the report plugin); shows rollouts when the rollout plugin is there. */
+export async function dashboardRoutes (app: FastifyInstance, options: DashboardOptions): Promise<void> {
   const page = readFileSync(staticFile('index.html'))
   const assets = loadAssets()
   const diffLimit = options.diffLimit ?? 10
   const defaultWindow = options.windowMinutes ?? 60
 
-  app.get('/admin', async (_request, reply) => await reply.redirect('/admin/'))
-  app.get('/admin/', async (_request, reply) =>
+  app.get('', { ...PUBLIC, prefixTrailingSlash: 'no-slash' }, async (_request, reply) => await reply.redirect('/admin/'))
+  app.get('/', { ...PUBLIC, prefixTrailingSlash: 'slash' }, async (_request, reply) =>
     await reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page))
-  app.get<{ Params: { file: string } }>('/admin/static/:file', async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/static/:file', PUBLIC, async (request, reply) => {
     const asset = assets.get(request.params.file)
     if (asset === undefined) return await reply.code(404).send({ error: 'no such dashboard asset' })
     return await reply.type(asset.type).header('cache-control', 'max-age=300').send(asset.body)
   })
-
-  await app.register(async function dashboardData (scope) {
-    scope.addHook('onRequest', auth)
-    scope.get<{ Querystring: { window?: string } }>('/admin/dashboard-data', async (request) => {
-      const ctx = app.reportContext()
-      const windowMinutes = parseWindow(request.query.window, defaultWindow, ctx.recorder.retentionMinutes)
-      // The rollout plugin is optional; registered before or after this one, it is there by now.
-      const rollout = app.hasDecorator('rollout') ? app.rollout.view : undefined
-      return await buildDashboardData(ctx, { diffStore: app.gateway.diffStore, rollout }, windowMinutes, diffLimit)
-    })
+  app.get<{ Querystring: { window?: string } }>('/dashboard-data', { schema: dashboardDataSchema }, async (request) => {
+    const windowMinutes = app.reportWindow(request.query.window, defaultWindow)
+    const rollout = app.hasDecorator('rollout') ? app.rollout.view : undefined
+    return await buildDashboardData(app.reportContext(), { diffStore: app.gateway.diffStore, rollout }, windowMinutes, diffLimit)
   })
 }
-
-export default fp(dashboardPlugin, { name: 'dashboard', fastify: '5.x', dependencies: ['report'] })

@@ -1,19 +1,18 @@
 /**
- * GET /admin/report/:feature?window=15m and GET /admin/migration, behind the admin auth hook.
- * Thresholds come from the plugin options (defaults in verdict.ts).
+ * Decorates what the old-vs-new report is built from: `app.reportContext()` (the snapshot, the
+ * recorder, the thresholds, the backends' memory) and `app.reportWindow(text)` (a `?window=`
+ * value in minutes). The admin plugin serves /admin/report and /admin/migration from them, the
+ * dashboard and the rollout controller read the same context. Thresholds come from the plugin
+ * options (defaults in core/config/verdict-thresholds.ts).
  */
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createAdminAuth } from '../admin/auth.js'
-import { AdminBadRequestError, UnknownFeatureError } from '../../core/errors.js'
+import { AdminBadRequestError } from '../../core/errors.js'
 import { createMemoryReader, type MemoryReader } from '../../analysis/report/backend-memory.js'
-import { buildFeatureReport, type ReportContext } from './build-report.js'
-import { buildMigrationStatus } from './migration.js'
-import { DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from '../../analysis/report/verdict.js'
+import type { ReportContext } from './build-report.js'
+import { DEFAULT_VERDICT_THRESHOLDS, type VerdictThresholds } from '../../core/config/verdict-thresholds.js'
 
 export interface ReportPluginOptions {
-  /** The admin auth hook (gateway/admin/auth.ts); default: loopback callers only. */
-  auth?: onRequestAsyncHookHandler
   thresholds?: Partial<VerdictThresholds>
   /** Default window when the query has none. */
   defaultWindowMinutes?: number
@@ -26,8 +25,10 @@ export const DEFAULT_REPORT_WINDOW_MINUTES = 15
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The pieces a report is built from, for the dashboard. */
+    /** The pieces a report is built from. */
     reportContext: () => ReportContext
+    /** A `?window=` value (`15m`, `2h`) in minutes, the default when absent; a 400 outside the recorder's retention. */
+    reportWindow: (text: string | undefined, fallback?: number) => number
   }
 }
 
@@ -43,7 +44,6 @@ export function parseWindow (text: string | undefined, fallback: number, max: nu
 }
 
 async function reportPlugin (app: FastifyInstance, options: ReportPluginOptions): Promise<void> {
-  const auth = options.auth ?? createAdminAuth({ token: undefined }).hook
   const thresholds: VerdictThresholds = Object.freeze({ ...DEFAULT_VERDICT_THRESHOLDS, ...options.thresholds })
   const readMemory = options.readMemory ?? createMemoryReader()
   const storedDiffRate = options.storedDiffRate ??
@@ -58,19 +58,8 @@ async function reportPlugin (app: FastifyInstance, options: ReportPluginOptions)
     storedDiffRate
   })
   app.decorate('reportContext', context)
-  const windowOf = (query: unknown): number =>
-    parseWindow((query as { window?: string }).window, defaultWindow, app.latencyRecorder.retentionMinutes)
-
-  await app.register(async function reportRoutes (scope) {
-    scope.addHook('onRequest', auth)
-    scope.get<{ Params: { feature: string } }>('/admin/report/:feature', async (request) => {
-      const ctx = context()
-      const { feature } = request.params
-      if (!Object.hasOwn(ctx.snapshot.config.features, feature)) throw new UnknownFeatureError(feature)
-      return await buildFeatureReport(ctx, feature, windowOf(request.query))
-    })
-    scope.get('/admin/migration', async (request) => await buildMigrationStatus(context(), windowOf(request.query)))
-  })
+  app.decorate('reportWindow', (text: string | undefined, fallback = defaultWindow) =>
+    parseWindow(text, fallback, app.latencyRecorder.retentionMinutes))
 }
 
 export default fp(reportPlugin, { name: 'report', fastify: '5.x', dependencies: ['latency-recorder'] })

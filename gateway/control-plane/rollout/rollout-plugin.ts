@@ -1,18 +1,16 @@
 /**
- * Progressive delivery: decorates `app.rollout` (controller, state, operator actions) and serves
- * /admin/rollouts behind the admin auth hook. With `redisUrl` the state and the controller lock
+ * Progressive delivery: decorates `app.rollout` (controller, state, operator actions), which the
+ * admin plugin serves as /admin/rollouts. With `redisUrl` the state and the controller lock
  * live in Redis and every replica runs a controller, of which the lock holder drives; without
- * it, in this process. Register after the admin and report plugins (it uses their audit log and
+ * it, in this process. Register after the audit and report plugins (it uses their audit log and
  * report context) and on the instance buildGateway returns (it needs app.gateway, app.metrics).
  */
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
-import { createAdminAuth } from '../admin/auth.js'
 import { RolloutUnavailableError } from '../../core/errors.js'
-import { rolloutRoutes } from '../admin/rollout-routes.js'
 import { createMemoryLock, createRedisLock } from './controller-lock.js'
 import { createRolloutController, type RolloutController } from './controller.js'
 import type { ActionContext } from './operator-actions.js'
@@ -24,7 +22,6 @@ import { describeRollout, type ControllerView, type RolloutView } from './rollou
 export const DEFAULT_ROLLOUT_KEY_PREFIX = 'strangler:'
 
 export interface RolloutPluginOptions {
-  auth?: onRequestAsyncHookHandler
   /** REDIS_URL: shared state and lock; unset: in memory. */
   redisUrl?: string
   /** GATEWAY_REDIS_PREFIX; the audit entries go to `<prefix>audit`, as the admin API's do. */
@@ -99,12 +96,6 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
     await store.close()
     redis?.disconnect()
   })
-
-  const auth = options.auth ?? createAdminAuth({ token: undefined }).hook
-  await app.register(async function rolloutScope (scope) {
-    scope.addHook('onRequest', auth)
-    await scope.register(rolloutRoutes, { rollout: app.rollout })
-  }, { prefix: '/admin' })
 }
 
-export default fp(rolloutPlugin, { name: 'rollout', fastify: '5.x', dependencies: ['admin', 'report'] })
+export default fp(rolloutPlugin, { name: 'rollout', fastify: '5.x', dependencies: ['audit', 'report'] })

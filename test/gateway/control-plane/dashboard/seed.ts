@@ -9,7 +9,7 @@ import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
 import { createAdminAuth } from '../../../../gateway/control-plane/admin/auth.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
-import dashboardPlugin from '../../../../gateway/control-plane/dashboard/dashboard-plugin.js'
+import auditPlugin from '../../../../gateway/control-plane/audit/audit-plugin.js'
 import type { DiffRecord } from '../../../../gateway/analysis/diff-store/diff-store-types.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
@@ -40,10 +40,10 @@ export async function startSeededDashboard (): Promise<{ app: FastifyInstance, u
   const app = await buildGateway({ config, env: {} })
   const auth = createAdminAuth({ token: TOKEN }).hook
   await app.register(recorderPlugin)
+  await app.register(auditPlugin)
+  await app.register(reportPlugin, { thresholds: { minSamples: 50 } })
+  await app.register(rolloutPlugin)
   await app.register(adminPlugin, { auth })
-  await app.register(reportPlugin, { auth, thresholds: { minSamples: 50 } })
-  await app.register(rolloutPlugin, { auth })
-  await app.register(dashboardPlugin, { auth })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const now = Date.now()

@@ -4,6 +4,7 @@ import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
+import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
 import { routesYaml } from '../../../helpers/gateway.js'
 import { freePort } from '../../../helpers/http-server.js'
 
@@ -23,6 +24,7 @@ t.test('a feature with a rollout plan is judged by the plan\'s thresholds in the
   t.teardown(() => app.close())
   await app.register(recorderPlugin)
   await app.register(reportPlugin)
+  await app.register(adminPlugin)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
 
   // The same traffic for both: new 6% slower than old on 150 shadow pairs.

@@ -4,13 +4,14 @@
  * with many sessions so both backends serve.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify'
 import { request } from 'undici'
 import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
+import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin, { type ReportPluginOptions } from '../../../../gateway/control-plane/report/report-plugin.js'
-import type { VerdictThresholds } from '../../../../gateway/analysis/report/verdict.js'
+import type { VerdictThresholds } from '../../../../gateway/core/config/verdict-thresholds.js'
 import type { GatewayConfig } from '../../../../gateway/core/config/gateway-config.js'
 import { routesYaml } from '../../../helpers/gateway.js'
 import { startServer, type TestServer } from '../../../helpers/http-server.js'
@@ -73,7 +74,7 @@ export interface ReportGateway {
 export async function startReportGateway (
   legacy: BackendSpec,
   candidate: BackendSpec,
-  reportOptions: ReportPluginOptions = {}
+  { auth, ...reportOptions }: ReportPluginOptions & { auth?: onRequestAsyncHookHandler } = {}
 ): Promise<ReportGateway> {
   const oldServer = await startBackend(legacy)
   const newServer = await startBackend(candidate)
@@ -92,6 +93,7 @@ export async function startReportGateway (
   const app = await buildGateway({ config, env: {} })
   await app.register(recorderPlugin)
   await app.register(reportPlugin, { thresholds: TEST_THRESHOLDS, ...reportOptions })
+  await app.register(adminPlugin, { auth })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     app,

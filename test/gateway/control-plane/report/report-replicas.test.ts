@@ -5,6 +5,7 @@ import { request } from 'undici'
 import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
+import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
 import { REDIS_URL, requireRedis, uniquePrefix } from '../../../helpers/requirements.js'
 import { canaryBackends, driveCanary, TEST_THRESHOLDS } from './report-gateway.js'
 
@@ -24,6 +25,7 @@ t.test('two gateway replicas sharing Redis report the traffic of both', async (t
     const app = await buildGateway({ config, env: {} })
     await app.register(recorderPlugin, { redis, keyPrefix })
     await app.register(reportPlugin, { thresholds: TEST_THRESHOLDS })
+    await app.register(adminPlugin)
     replicas.push({ app, url: await app.listen({ port: 0, host: '127.0.0.1' }) })
   }
   // Closing a replica flushes its pending counts; closing both before Redis goes is the order.

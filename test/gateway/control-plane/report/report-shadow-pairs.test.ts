@@ -4,6 +4,7 @@ import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
+import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
 import { routesYaml } from '../../../helpers/gateway.js'
 import { startBackend, TEST_THRESHOLDS } from './report-gateway.js'
 
@@ -21,6 +22,7 @@ t.test('shadow pairs from the real shadow runner feed the report, apart from can
   const app = await buildGateway({ config, env: {} })
   await app.register(recorderPlugin)
   await app.register(reportPlugin, { thresholds: TEST_THRESHOLDS })
+  await app.register(adminPlugin)
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
 

@@ -1,6 +1,8 @@
 /** The CLI's main() in-process against a real gateway on 127.0.0.1 port 0. */
 import t from 'tap'
 import adminPlugin from '../../../../gateway/control-plane/admin/admin-plugin.js'
+import type { DiffStore, ListResult } from '../../../../gateway/analysis/diff-store/diff-store-types.js'
+import { createMemoryDiffStore } from '../../../../gateway/analysis/diff-store/memory-diff-store.js'
 import { buildGateway } from '../../../../gateway/data-plane/build-gateway.js'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import { routesYaml } from '../../../helpers/gateway.js'
@@ -18,7 +20,15 @@ t.test('CLI against a running gateway', async (t) => {
     features: { chat: { enabled: false, canary: 0, shadow: { sample: 10 } }, watch: { enabled: true, canary: 100 } },
     routes: [{ path: '/api/chat', feature: 'chat' }, { path: '/api/watch/*', feature: 'watch' }]
   }))
-  const app = await buildGateway({ env: {}, config })
+  // A diff store that lists one fixed record, whatever the filter asked for (the CLI's table is under test).
+  const diffStore: DiffStore = {
+    ...createMemoryDiffStore(),
+    list: async (query) => ({
+      records: [{ time: '2026-01-01T00:00:00.000Z', feature: query?.feature ?? 'chat', method: 'GET', route: '/api/chat', legacy: { status: 200 }, candidate: { status: 500 }, verdict: 'different', differenceCount: 2, fields: ['@status', 'reply'] }],
+      nextOffset: null
+    }) as unknown as ListResult
+  }
+  const app = await buildGateway({ env: {}, config, diffStore })
   t.teardown(() => app.close())
   await app.register(adminPlugin, { token: TOKEN })
   let verdict = 'not_ready'
@@ -31,11 +41,7 @@ t.test('CLI against a running gateway', async (t) => {
     diffRate: { shadowPairs: 0.02, diffStore: null },
     recommendation: { status: verdict, reasons: verdict === 'ready' ? [] : [{ code: 'latency_p95', message: 'new p95 30 ms > 1.1 x old p95 20 ms' }], notes: [] }
   }))
-  app.get('/admin/diffs', async (request) => ({
-    records: [{ time: '2026-01-01T00:00:00.000Z', feature: (request.query as { feature?: string }).feature ?? 'chat', method: 'GET', route: '/api/chat', legacy: { status: 200 }, candidate: { status: 500 }, verdict: 'different', differenceCount: 2, fields: ['@status', 'reply'] }],
-    nextOffset: null
-  }))
-  // The report and diffs endpoints above belong to other plugins; these stand-ins answer in their shape.
+  // The report endpoint above belongs to the report plugin; this stand-in answers in its shape.
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
 
   const env = { GATEWAY_URL: url, GATEWAY_ADMIN_TOKEN: TOKEN }
