@@ -14,9 +14,9 @@ import healthPlugin from './health.js'
 import metricsPlugin from './metrics/metrics-plugin.js'
 import proxyPlugin from './proxy/proxy-plugin.js'
 import { createRequestIdGenerator } from './request-id.js'
-import { connectShadowMetrics } from './metrics/shadow-metrics.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 import type { SnapshotStore } from '@strangler-gateway/flask-session'
+import { unsubscribeAll } from './events.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
 import type { SessionStore } from '@strangler-gateway/flask-session'
@@ -63,6 +63,8 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     // No per-request info lines on the hot path; failures are logged by the error hook below.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: createRequestIdGenerator(),
+    // A field a route's schema does not name is a 400, not silently dropped (Fastify's default).
+    ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true
   })
   const overrides = options.overrides ?? createMemoryOverrideStore()
@@ -83,7 +85,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     snapshots: options.snapshotStore,
     legacySessions: options.legacySessionStore
   })
-  const shadow = createShadowRunner({ store: diffStore, log: app.log, budget: config.shadow, stateful })
+  const shadow = createShadowRunner({ gateway: app, store: diffStore, log: app.log, budget: config.shadow, stateful })
   const reload = async (): Promise<ReloadResult> => {
     const result = await holder.reload()
     app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
@@ -102,6 +104,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     app.addHook('onClose', async () => stop())
   }
   app.addHook('onClose', async () => {
+    unsubscribeAll(app)
     await shadow.idle()
     await stateful.close()
     await holder.close()
@@ -109,13 +112,12 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     await diffStore.close()
   })
 
-  // Order: gateway-owned routes, the catch-all proxy that takes everything else, then metrics,
-  // which listens to the proxy's and the shadow runner's events.
+  // Gateway-owned routes, the catch-all proxy that takes everything else, then metrics, which
+  // subscribes to the data plane's events (events.ts).
   await app.register(healthPlugin, { holder })
   await app.register(snapshotRoutes, { holder, stateful })
   await app.register(proxyPlugin, { holder, shadow })
   await app.register(metricsPlugin)
-  connectShadowMetrics(shadow, app.metrics)
   return app
 }
 

@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis'
 import { createMemoryRecorder } from '../../analysis/report/memory-recorder.js'
 import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
 import { createRedisRecorder } from '../../analysis/report/redis-recorder.js'
+import { subscribe } from '../../data-plane/events.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,7 +54,7 @@ async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOpti
   const live = recorder
   app.decorate('latencyRecorder', live)
 
-  app.gateway.shadow.events.onCompared.push(({ feature, legacy, candidate, result }) => {
+  subscribe(app, 'shadow-compared', ({ pair: { feature, legacy, candidate, result } }) => {
     live.recordShadowPair({
       feature,
       legacy,

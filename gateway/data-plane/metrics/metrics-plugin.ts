@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { subscribe } from '../events.js'
 import { firstCookieValue } from '../routing/session-id.js'
 import { createActiveSessions, DEFAULT_ACTIVE_SESSION_WINDOW_MINUTES } from './active-sessions.js'
 import { createMetrics, type GatewayMetrics } from './create-metrics.js'
@@ -55,11 +56,16 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsPluginOption
     done()
   })
 
-  app.proxyEvents.onFallback.push((request, cause) => {
+  subscribe(app, 'fallback', ({ request, cause }) => {
     metrics.fallbacks.inc({ feature: request.proxy?.decision.route?.feature ?? UNMATCHED_ENDPOINT, cause })
   })
-  app.proxyEvents.onUpstreamError.push((_request, upstream, code) => {
-    metrics.upstreamErrors.inc({ upstream, code })
+  subscribe(app, 'upstream-error', ({ upstream, code }) => { metrics.upstreamErrors.inc({ upstream, code }) })
+  subscribe(app, 'shadow-sent', ({ feature }) => { metrics.shadow.sent.inc({ feature }) })
+  subscribe(app, 'shadow-dropped', ({ feature, reason }) => { metrics.shadow.dropped.inc({ feature, reason }) })
+  subscribe(app, 'shadow-timed-out', ({ feature }) => { metrics.shadow.timedOut.inc({ feature }) })
+  subscribe(app, 'shadow-compared', ({ pair: { feature, result } }) => {
+    metrics.comparisons.inc({ feature, verdict: result.verdict })
+    for (const difference of result.differences) metrics.diffs.inc({ feature, kind: difference.kind })
   })
 
   app.get('/metrics', async (_request, reply) => {

@@ -6,9 +6,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { BodyTooLargeError } from '../../core/errors.js'
-import type { ConfigHolder, RuntimeSnapshot } from '../config-holder.js'
-import { decide, type RoutingDecision } from '../routing/decide.js'
+import type { ConfigHolder } from '../config-holder.js'
+import { decide } from '../routing/decide.js'
+import { publish } from '../events.js'
 import { ClientAbortSignal } from './client-abort.js'
+import type { ProxyExchange } from './proxy-exchange.js'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js'
 import { forward, type ForwardRequest } from './forward.js'
 import { ByteLimit, declaredLength, hasRequestBody, readUpTo } from './request-body-stream.js'
@@ -18,31 +20,10 @@ import { teeForCapture } from '../shadow/capture.js'
 import { planShadow } from '../shadow/shadow-plan.js'
 import type { ShadowRun, ShadowRunner } from '../shadow/shadow-runner.js'
 
-export type ServedBy = 'legacy' | 'new' | 'legacy-fallback'
-
-/** What the proxy knows about a request; read by metrics, logs and the shadow path. */
-export interface ProxyExchange {
-  snapshot: RuntimeSnapshot
-  decision: RoutingDecision
-  servedBy: ServedBy
-  /** Set when new failed and legacy answered instead. */
-  fallbackCause?: string
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     proxy: ProxyExchange | null
   }
-  interface FastifyInstance {
-    proxyEvents: ProxyEvents
-  }
-}
-
-export interface ProxyEvents {
-  /** New failed and legacy served instead. */
-  onFallback: Array<(request: FastifyRequest, cause: string) => void>
-  /** An upstream call failed (including ones a fallback rescued). */
-  onUpstreamError: Array<(request: FastifyRequest, upstream: string, code: string) => void>
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
@@ -54,8 +35,6 @@ export interface ProxyPluginOptions {
 }
 
 async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPluginOptions): Promise<void> {
-  const events: ProxyEvents = { onFallback: [], onUpstreamError: [] }
-  app.decorate('proxyEvents', events)
   app.decorateRequest('proxy', null)
 
   app.register(async function catchAll (scope) {
@@ -80,7 +59,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
   })
 
   function reportError (request: FastifyRequest, upstream: string, err: unknown): void {
-    for (const listener of events.onUpstreamError) listener(request, upstream, errorCode(err))
+    publish('upstream-error', { gateway: app, request, upstream, code: errorCode(err) })
   }
 
   async function handler (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
@@ -186,7 +165,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     exchange.fallbackCause = cause
     reply.header('x-served-by', 'legacy-fallback')
     request.log.warn({ route: exchange.decision.route?.template, cause }, 'new failed; legacy serves')
-    for (const listener of events.onFallback) listener(request, cause)
+    publish('fallback', { gateway: app, request, cause })
     try {
       return await forward(exchange.snapshot.upstreams.legacy, call)
     } catch (err) {

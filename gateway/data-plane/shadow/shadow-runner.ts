@@ -5,7 +5,7 @@
  * the user's response: every error ends as a counted outcome. A stateful shadow also carries a
  * session snapshot (stateful-shadow.ts), and its session effects are compared too.
  */
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ShadowBudgetConfig, CompareConfig, GatewayConfig } from '../../core/config/gateway-config.js'
 import { compareExchange } from '../../analysis/diff/compare-exchange.js'
@@ -19,27 +19,11 @@ import type { Captured } from './capture.js'
 import { callForShadow, type ShadowCallResult } from './shadow-call.js'
 import { createShadowBudget, type ShadowBudget } from './shadow-budget.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
-import type { StatefulDropReason, StatefulExchange, StatefulShadows } from './stateful-shadow.js'
+import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
+import { publish, type ComparedPair, type DropReason } from '../events.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
-
-export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | StatefulDropReason
-
-export interface ShadowEvents {
-  onSent: Array<(feature: string) => void>
-  onDropped: Array<(feature: string, reason: DropReason) => void>
-  onTimedOut: Array<(feature: string) => void>
-  onCompared: Array<(pair: ComparedPair) => void>
-}
-
-export interface ComparedPair {
-  feature: string
-  route: string
-  legacy: { status: number, latencyMs: number }
-  candidate: { status: number, latencyMs: number } | null
-  result: ExchangeResult
-}
 
 export interface ShadowTarget {
   feature: string
@@ -77,7 +61,6 @@ export interface ShadowRun {
 }
 
 export interface ShadowRunner {
-  events: ShadowEvents
   budget: Pick<ShadowBudget, 'active' | 'queued'>
   /** Starts a shadow; null when the budget is full (already counted). */
   start: (target: ShadowTarget, call: ForwardRequest) => ShadowRun | null
@@ -93,6 +76,8 @@ export interface ShadowRunner {
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 export interface ShadowRunnerOptions {
+  /** The gateway whose events (data-plane/events.ts) this runner publishes. */
+  gateway: FastifyInstance
   store: DiffStore
   log: FastifyBaseLogger
   budget: ShadowBudgetConfig
@@ -100,8 +85,7 @@ export interface ShadowRunnerOptions {
 }
 
 export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner {
-  const { store, log, stateful } = options
-  const events: ShadowEvents = { onSent: [], onDropped: [], onTimedOut: [], onCompared: [] }
+  const { gateway, store, log, stateful } = options
   // One budget per process; its limits come from the configuration the gateway started with.
   const budget: ShadowBudget = createShadowBudget(options.budget.maxConcurrent, options.budget.maxQueue)
 
@@ -111,7 +95,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   }
   const drop: ShadowRunner['drop'] = (target, reason) => {
     count(target, 'dropped')
-    for (const listener of events.onDropped) listener(target.feature, reason)
+    publish('shadow-dropped', { gateway, feature: target.feature, reason })
   }
 
   const call = async (upstream: Upstream, request: ForwardRequest, target: ShadowTarget): Promise<ShadowCallResult> =>
@@ -135,7 +119,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
       shadowHeaders[SNAPSHOT_TTL_HEADER] = String(target.budget.snapshotTtlMs)
     }
-    for (const listener of events.onSent) listener(target.feature)
+    publish('shadow-sent', { gateway, feature: target.feature })
     const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target)
     // A second legacy call would write the real session again: never for stateful shadows.
     const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined
@@ -154,7 +138,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     }
     const sessions = snapshot === undefined || typeof candidate === 'string' ? null : await snapshot.sessions(candidate)
     if (typeof sessions === 'string') return drop(target, sessions)
-    if (candidate === 'timeout') for (const listener of events.onTimedOut) listener(target.feature)
+    if (candidate === 'timeout') publish('shadow-timed-out', { gateway, feature: target.feature })
     // The comparison is CPU work: it waits for a turn of the event loop the live path is not using.
     await new Promise((resolve) => setImmediate(resolve))
     let result: ExchangeResult = typeof candidate === 'string'
@@ -163,7 +147,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare))
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
     const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
-    for (const listener of events.onCompared) listener(pair)
+    publish('shadow-compared', { gateway, pair })
     // An equal pair has no differences to keep: the store only counts it.
     if (result.verdict === 'equal' && result.differences.length === 0) return await store.countOutcome(target.feature, target.route, 'equal')
     await store.record(buildDiffRecord({
@@ -224,5 +208,5 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   }
 
   log.debug({ budget: options.budget }, 'shadow runner ready')
-  return { events, budget, start, startStateful, stateful, drop, idle: budget.idle }
+  return { budget, start, startStateful, stateful, drop, idle: budget.idle }
 }

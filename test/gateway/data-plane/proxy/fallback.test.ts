@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap'
+import { subscribe } from '../../../../gateway/data-plane/events.js'
 import { request } from 'undici'
 import { namedUpstream, startServer } from '../../../helpers/http-server.js'
 import { startGateway } from '../../../helpers/gateway.js'
@@ -17,7 +18,7 @@ async function setup (t: Test, newHandler = namedUpstream('new'), extra: Record<
   })
   t.teardown(() => app.close())
   const fallbacks: string[] = []
-  app.proxyEvents.onFallback.push((_request, cause) => fallbacks.push(cause))
+  subscribe(app, 'fallback', ({ cause }) => fallbacks.push(cause))
   return { candidate, url, fallbacks }
 }
 

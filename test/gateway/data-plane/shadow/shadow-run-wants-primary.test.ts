@@ -1,4 +1,5 @@
 import pino from 'pino'
+import Fastify from 'fastify'
 import t from 'tap'
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import { createMemoryDiffStore } from '../../../../gateway/analysis/diff-store/memory-diff-store.js'
@@ -19,7 +20,9 @@ t.test('a shadow wants legacy\'s answer until its pair is compared, and not afte
   const upstream = createUpstream('new', config.upstreams.new)
   t.teardown(async () => { await upstream.pool.close(); await candidate.close() })
   const store = createMemoryDiffStore()
-  const runner = createShadowRunner({ store, log: pino({ level: 'silent' }), budget: config.shadow })
+  const gateway = Fastify()
+  t.teardown(async () => await gateway.close())
+  const runner = createShadowRunner({ gateway, store, log: pino({ level: 'silent' }), budget: config.shadow })
   const target: ShadowTarget = {
     feature: 'chat',
     route: '/api/chat',

@@ -1,0 +1,85 @@
+/**
+ * The data plane's events, published on node:diagnostics_channel: an upstream call failed, new
+ * failed and legacy served instead, and a shadow was sent, dropped, timed out or compared.
+ * Metrics and the report's recorder subscribe; so can an operator's own code, a test or an APM
+ * agent, in any order and at any time, without the publisher knowing. Publishing is free when
+ * nothing subscribes.
+ *
+ * A process may run several gateways (the tests run many), so every message names the gateway
+ * (the Fastify instance buildGateway built) it came from, and `subscribe` listens to one.
+ */
+import diagnosticsChannel from 'node:diagnostics_channel'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { ExchangeResult } from '../analysis/diff/diff-types.js'
+import type { StatefulDropReason } from './shadow/stateful-shadow.js'
+
+export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | StatefulDropReason
+
+export interface ComparedPair {
+  feature: string
+  route: string
+  legacy: { status: number, latencyMs: number }
+  candidate: { status: number, latencyMs: number } | null
+  result: ExchangeResult
+}
+
+interface FromGateway { gateway: FastifyInstance }
+
+export interface GatewayEvents {
+  /** An upstream call failed, including one a fallback rescued. */
+  'upstream-error': FromGateway & { request: FastifyRequest, upstream: string, code: string }
+  /** New failed and legacy served instead. */
+  fallback: FromGateway & { request: FastifyRequest, cause: string }
+  'shadow-sent': FromGateway & { feature: string }
+  'shadow-dropped': FromGateway & { feature: string, reason: DropReason }
+  'shadow-timed-out': FromGateway & { feature: string }
+  'shadow-compared': FromGateway & { pair: ComparedPair }
+}
+
+export type GatewayEventName = keyof GatewayEvents
+
+/** The channel's name: `strangler-gateway:<event>`. */
+export const channelName = (event: GatewayEventName): string => `strangler-gateway:${event}`
+
+const channels = new Map<GatewayEventName, diagnosticsChannel.Channel>()
+function channelOf (event: GatewayEventName): diagnosticsChannel.Channel {
+  let channel = channels.get(event)
+  if (channel === undefined) {
+    channel = diagnosticsChannel.channel(channelName(event))
+    channels.set(event, channel)
+  }
+  return channel
+}
+
+export function publish<E extends GatewayEventName> (event: E, message: GatewayEvents[E]): void {
+  const channel = channelOf(event)
+  if (channel.hasSubscribers) channel.publish(message)
+}
+
+const subscriptions = new WeakMap<FastifyInstance, Set<() => void>>()
+
+/**
+ * Listens to one gateway's `event` until the returned function is called, or until that
+ * gateway closes (buildGateway calls unsubscribeAll then).
+ */
+export function subscribe<E extends GatewayEventName> (
+  gateway: FastifyInstance, event: E, listener: (message: GatewayEvents[E]) => void
+): () => void {
+  const channel = channelOf(event)
+  const onMessage = (message: unknown): void => {
+    if ((message as FromGateway).gateway === gateway) listener(message as GatewayEvents[E])
+  }
+  channel.subscribe(onMessage)
+  let own = subscriptions.get(gateway)
+  if (own === undefined) subscriptions.set(gateway, own = new Set())
+  const unsubscribe = (): void => {
+    if (own.delete(unsubscribe)) channel.unsubscribe(onMessage)
+  }
+  own.add(unsubscribe)
+  return unsubscribe
+}
+
+/** Ends every subscription to `gateway`'s events. */
+export function unsubscribeAll (gateway: FastifyInstance): void {
+  for (const unsubscribe of subscriptions.get(gateway) ?? []) unsubscribe()
+}
