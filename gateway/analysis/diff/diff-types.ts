@@ -1,4 +1,8 @@
 /** Types shared by the diff engine stages and by the shadow plugin that feeds them. */
+import type { CompareMode } from '../../core/config/gateway-config.js'
+
+/** routes.yaml's `compare.mode`, typed by its schema; re-exported for the engine's users. */
+export type { CompareMode }
 
 /** One upstream answer as the shadow plugin captured it (body already buffered, capped). */
 export interface CapturedResponse {
@@ -9,8 +13,6 @@ export interface CapturedResponse {
   truncated: boolean
   latencyMs: number
 }
-
-export type CompareMode = 'exact' | 'shape' | 'sse'
 
 export interface CompareRules {
   mode: CompareMode

@@ -1,8 +1,12 @@
 /**
  * The one JSON Schema of routes.yaml. Every optional field has its default here, so the loaded
- * config is complete and code never re-states a default.
+ * config is complete and code never re-states a default. It is also the source of the config's
+ * types: gateway-config.ts derives them with json-schema-to-ts, so a field is typed (and
+ * documented) here only. It stays `as const` for that; `satisfies JSONSchema` checks its shape
+ * here without widening it, and Ajv compiles the same object.
  */
-import { DEFAULT_VERDICT_THRESHOLDS as VERDICT } from '../../analysis/report/verdict.js'
+import type { JSONSchema } from 'json-schema-to-ts'
+import { DEFAULT_VERDICT_THRESHOLDS as VERDICT } from './verdict-thresholds.js'
 
 const percent = { type: 'number', minimum: 0, maximum: 100 } as const
 const positiveInt = { type: 'integer', minimum: 1 } as const
@@ -19,12 +23,16 @@ const upstream = {
       default: {},
       properties: {
         connectMs: { ...positiveInt, default: 2_000 },
+        /** Time to the response headers. */
         headersMs: { ...positiveInt, default: 30_000 },
+        /** Longest silence while the body streams; SSE endpoints need this generous. */
         bodyMs: { ...positiveInt, default: 60_000 }
       }
     },
     connections: { ...positiveInt, default: 128 },
+    /** Probed by the gateway's /health. */
     healthPath: { type: 'string', pattern: '^/', default: '/health' },
+    /** The upstream's own Prometheus endpoint, read by the report for memory figures. */
     metricsUrl: { type: ['string', 'null'], pattern: '^https?://', default: null }
   }
 } as const
@@ -40,11 +48,12 @@ const compare = {
     numericTolerance: { type: 'number', minimum: 0, default: 0 },
     whitespaceInsensitive: { type: 'boolean', default: false },
     headers: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['content-type'] },
+    /** Call legacy twice for idempotent requests and drop differences seen between the two. */
     secondLegacyCall: { type: 'boolean', default: false }
   }
 } as const
 
-/** Optional: no block, no automatic rollout. Steps run in file order (gateway/rollout/plan.ts checks it). */
+/** Optional: no block, no automatic rollout. Steps run in file order (gateway/control-plane/rollout/plan.ts checks it). */
 const rollout = {
   type: 'object',
   additionalProperties: false,
@@ -53,14 +62,21 @@ const rollout = {
     steps: {
       type: 'array',
       minItems: 1,
-      // 'shadow' or a canary percentage; each keyword applies to its own type only.
+      // 'shadow' or a canary percentage; each keyword applies to its own type only. FromSchema
+      // does not read `pattern`: gateway-config.ts narrows the string arm to 'shadow' by it.
       items: { type: ['string', 'number'], pattern: '^shadow$', exclusiveMinimum: 0, maximum: 100 }
     },
+    /** The verdict must stay `ready` this long on a step before the next one. */
     bakeMs: { type: 'integer', minimum: 0, default: 600_000 },
+    /** Requests needed on each side of a source, counted from the step's start. */
     minSamples: { ...positiveInt, default: VERDICT.minSamples },
+    /** How often the controller reads the report. */
     intervalMs: { type: 'integer', minimum: 50, default: 30_000 },
+    /** not_ready: roll back (flag off, canary 0) when true, else pause. */
     autoRollback: { type: 'boolean', default: true },
+    /** Say what would be done, change nothing. */
     dryRun: { type: 'boolean', default: false },
+    /** The verdict thresholds for this feature's rollout decisions (minSamples above). */
     thresholds: {
       type: 'object',
       additionalProperties: false,
@@ -88,7 +104,9 @@ const feature = {
       additionalProperties: false,
       default: {},
       properties: {
+        /** Percent of legacy-served traffic mirrored to new: by session hash, or by request without a session. */
         sample: { ...percent, default: 0 },
+        /** `stateful` shadows session-changing requests against a session snapshot. */
         mode: { enum: ['stateless', 'stateful'], default: 'stateless' }
       }
     },
@@ -103,6 +121,7 @@ const route = {
   required: ['path', 'feature'],
   properties: {
     path: { type: 'string', pattern: '^/[^?#\\s]*$' },
+    /** Upper-case; empty means every method. */
     methods: {
       type: 'array',
       items: { type: 'string', pattern: '^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$' },
@@ -110,8 +129,9 @@ const route = {
       default: []
     },
     feature: { type: 'string' },
+    /** Non-idempotent methods of this route may be mirrored. */
     shadowSafe: { type: 'boolean', default: false },
-    // null: the feature's shadow.mode.
+    /** Overrides the feature's shadow.mode for this route; null: the feature's. */
     shadow: { enum: ['stateless', 'stateful', null], default: null }
   }
 } as const
@@ -134,6 +154,7 @@ export const routesSchema = {
       properties: {
         cookie: { type: 'string', pattern: '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$', default: 'session' },
         signed: { type: 'boolean', default: false },
+        /** Name of the environment variable holding Flask's SECRET_KEY (for signed cookies). */
         secretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', default: 'FLASK_SECRET_KEY' },
         // Where the legacy app's Flask-Session keeps sessions; read only for stateful shadows.
         store: {
@@ -142,8 +163,11 @@ export const routesSchema = {
           default: {},
           properties: {
             type: { enum: ['filesystem', 'redis'], default: 'filesystem' },
+            /** filesystem: SESSION_FILE_DIR; null: the environment's SESSION_FILE_DIR, else ./flask_session. */
             dir: { type: ['string', 'null'], minLength: 1, default: null },
+            /** redis: the environment variable holding the session Redis URL (unset: REDIS_URL). */
             urlEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$', default: 'SESSION_REDIS_URL' },
+            /** null: Flask-Session's prefix for the type (`session:`; `workplace-roleplay:` in Redis). */
             keyPrefix: { type: ['string', 'null'], default: null },
             codec: { enum: ['pickle', 'msgpack', 'json'], default: 'pickle' }
           }
@@ -155,8 +179,11 @@ export const routesSchema = {
       additionalProperties: false,
       default: {},
       properties: {
+        /** Largest request body the gateway forwards. */
         bodyBytes: { ...positiveInt, default: 10 * 1024 * 1024 },
+        /** Request bodies up to this size are kept so a failed call to new can be replayed to legacy. */
         replayBodyBytes: { type: 'integer', minimum: 0, default: 1024 * 1024 },
+        /** Responses slower than this log a warning. */
         slowResponseMs: { ...positiveInt, default: 1_000 }
       }
     },
@@ -170,7 +197,9 @@ export const routesSchema = {
         requestBodyBytes: { type: 'integer', minimum: 0, default: 1024 * 1024 },
         responseBodyBytes: { type: 'integer', minimum: 0, default: 1024 * 1024 },
         timeoutMs: { ...positiveInt, default: 10_000 },
+        /** Stateful shadows: how long a session snapshot (and new's resulting session) may live. */
         snapshotTtlMs: { ...positiveInt, default: 30_000 },
+        /** Stateful shadows: the longest the user's request waits for the session snapshot read. */
         snapshotReadTimeoutMs: { ...positiveInt, default: 200 }
       }
     },
@@ -192,4 +221,4 @@ export const routesSchema = {
     },
     routes: { type: 'array', items: route }
   }
-} as const
+} as const satisfies JSONSchema
