@@ -2,5 +2,5 @@ import neostandard from 'neostandard'
 
 export default neostandard({
   ts: true,
-  ignores: ['dist/**', 'node_modules/**', '**/static/vendor/**', '.tap/**', 'test-output/**']
+  ignores: ['**/dist/**', 'node_modules/**', '**/static/vendor/**', '.tap/**', 'test-output/**', 'coverage/**']
 })
