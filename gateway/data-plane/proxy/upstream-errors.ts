@@ -45,11 +45,18 @@ export function translateUpstreamError (err: unknown, upstream: Upstream): Gatew
       return new UpstreamResetError(name, { cause: err })
     default:
       if (code !== undefined && CONNECT_CODES.has(code)) return new UpstreamUnreachableError(name, { cause: err })
-      if (code?.startsWith('HPE_') === true || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+      // undici 7 leaves a parser error's code undefined (it looks the name up in a table that maps
+      // names to numbers), so its class name is what tells a non-HTTP upstream apart.
+      if (code?.startsWith('HPE_') === true || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' ||
+        isParserError(err) || isParserError(cause)) {
         return new UpstreamProtocolError(name, { cause: err })
       }
       return new UpstreamUnreachableError(name, { cause: err })
   }
+}
+
+function isParserError (err: unknown): boolean {
+  return err instanceof Error && err.name === 'HTTPParserError'
 }
 
 /** The error's code for metrics and logs: GW_ERR_* for ours, the raw code otherwise. */
