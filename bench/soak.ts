@@ -4,7 +4,7 @@
  * the start, every 30 s and at the end, and counting errors. A bench script, not a test: it
  * prints figures and exits 1 only when requests failed.
  *
- *   node --import tsx bench/soak.ts [--seconds 300] [--rate 50] [--connections 10]
+ *   node --conditions=strangler-gateway-source --import tsx bench/soak.ts [--seconds 300] [--rate 50] [--connections 10]
  */
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'

@@ -1,5 +1,5 @@
 /**
- * Runs the new services: `node --import tsx new-services/server.ts` (PORT/HOST, default
+ * Runs the new services: `node --conditions=strangler-gateway-source --import tsx new-services/server.ts` (PORT/HOST, default
  * 127.0.0.1:5002). Sessions as the legacy app keeps them (SESSION_TYPE, SESSION_FILE_DIR,
  * REDIS_URL, FLASK_SECRET_KEY); models from GOOGLE_API_KEY / LLM_PROVIDER / OLLAMA_*;
  * scenarios from SCENARIOS_DIR; stateful shadows' snapshots from SHADOW_SNAPSHOT_URL or Redis

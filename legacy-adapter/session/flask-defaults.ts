@@ -1,5 +1,5 @@
 /**
- * Flask and Flask-Session defaults the legacy app relies on (LEGACY-CONTRACT section 5.1), in one
+ * Flask and Flask-Session defaults the legacy app relies on (docs/legacy-app.md §3.1), in one
  * place so the stores, the stand-in and the gateway agree.
  */
 

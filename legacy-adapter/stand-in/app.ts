@@ -1,6 +1,6 @@
 /**
  * buildLegacyStandIn: a Fastify app that answers like the legacy Flask app "Workplace
- * Roleplay" (LEGACY-CONTRACT.md): same paths, bodies, error shapes, CSRF check and Flask-Session
+ * Roleplay" (docs/legacy-app.md): same paths, bodies, error shapes, CSRF check and Flask-Session
  * sessions, with a deterministic offline model. It is the legacy upstream of the embedded
  * default and of load tests. It does not share code with new-services on purpose: it is the
  * reference the new services are compared against.

@@ -6,7 +6,6 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { SAMPLE_SCENARIOS_DIR } from './sample-scenarios.js'
 

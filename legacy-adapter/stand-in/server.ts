@@ -1,5 +1,5 @@
 /**
- * Runs the legacy stand-in: `node --import tsx legacy-adapter/stand-in/server.ts`
+ * Runs the legacy stand-in: `node --conditions=strangler-gateway-source --import tsx legacy-adapter/stand-in/server.ts`
  * (PORT/HOST, default 127.0.0.1:5001; session and model settings as in options-from-env.ts).
  * SIGTERM/SIGINT close the server, which lets in-flight requests finish and closes the store.
  */

@@ -1,4 +1,4 @@
-/** Free chat: /api/start_chat and /api/chat (LEGACY-CONTRACT 3.3). */
+/** Free chat: /api/start_chat and /api/chat (docs/legacy-app.md §2.2). */
 import type { FastifyInstance } from 'fastify'
 import { validationError } from '../http/app-errors.js'
 import { sendJson } from '../http/flask-json.js'

@@ -1,4 +1,4 @@
-/** POST /api/clear_history and /api/conversation_history (LEGACY-CONTRACT 3.3). */
+/** POST /api/clear_history and /api/conversation_history (docs/legacy-app.md §2.2). */
 import type { FastifyInstance } from 'fastify'
 import { validationError } from '../http/app-errors.js'
 import { sendJson } from '../http/flask-json.js'

@@ -1,6 +1,6 @@
 /**
  * Model resolution and the model-name whitelist, as the legacy app's `resolve_model` and
- * `SecurityUtils.validate_model_name` behave (LEGACY-CONTRACT section 8).
+ * `SecurityUtils.validate_model_name` behave (docs/legacy-app.md §6.1).
  */
 
 export type ModelMode = 'chat' | 'scenario' | 'watch' | 'feedback'

@@ -1,4 +1,4 @@
-/** /health, /api/session/health, /api/csrf-token, /api/models, /api/feature_flags (LEGACY-CONTRACT 3.2, 3.6). */
+/** /health, /api/session/health, /api/csrf-token, /api/models, /api/feature_flags (docs/legacy-app.md §2.1, §2.5). */
 import type { FastifyInstance } from 'fastify'
 import { sendJson } from '../http/flask-json.js'
 import { naiveIsoTimestamp } from '../http/naive-timestamp.js'

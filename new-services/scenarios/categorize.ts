@@ -1,5 +1,5 @@
 /**
- * The legacy category manager's rules (LEGACY-CONTRACT section 6): harassment prevention is
+ * The legacy category manager's rules (docs/legacy-app.md §4.1): harassment prevention is
  * an explicit `category`, ids scenario31..scenario43, or an id containing "harassment". The
  * gray_zone_* scenarios therefore count as regular, as they do in the legacy app.
  */

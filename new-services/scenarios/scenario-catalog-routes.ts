@@ -1,4 +1,4 @@
-/** GET /api/categorized_scenarios and /api/scenario/:id/category (LEGACY-CONTRACT 3.4). */
+/** GET /api/categorized_scenarios and /api/scenario/:id/category (docs/legacy-app.md §2.3). */
 import type { FastifyInstance } from 'fastify'
 import { notFoundError } from '../http/app-errors.js'
 import { sendJson } from '../http/flask-json.js'

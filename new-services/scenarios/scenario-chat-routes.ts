@@ -1,5 +1,5 @@
 /**
- * /api/scenario_chat and /api/scenario_clear (LEGACY-CONTRACT 3.4, 6). The first call of a
+ * /api/scenario_chat and /api/scenario_clear (docs/legacy-app.md §2.3, §4.3). The first call of a
  * scenario starts it: a normal scenario opens with the character's approach (the user's text is
  * stored but not sent, as in legacy); a reverse-role scenario with an empty message opens with its
  * situation and calls no model.

@@ -1,4 +1,4 @@
-/** POST /api/scenario_feedback and /api/get_assist (LEGACY-CONTRACT 3.4). */
+/** POST /api/scenario_feedback and /api/get_assist (docs/legacy-app.md §2.3). */
 import type { FastifyInstance } from 'fastify'
 import { ATTEMPTED_MODELS } from '../chat/chat-feedback-route.js'
 import { asExchanges } from '../chat/history.js'

@@ -1,5 +1,5 @@
 /**
- * The legacy CSRF rule (LEGACY-CONTRACT section 9): a fixed list of POST paths needs the session's
+ * The legacy CSRF rule (docs/legacy-app.md §7.1): a fixed list of POST paths needs the session's
  * `csrf_token` in X-CSRF-Token or X-CSRFToken; /api/v2/* accepts only X-CSRF-Token. Checked in
  * onRequest, before the body is read, as the legacy before_request hook does.
  */

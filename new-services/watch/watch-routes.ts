@@ -1,4 +1,4 @@
-/** POST /api/watch/start and /api/watch/next (LEGACY-CONTRACT 3.5, 7). */
+/** POST /api/watch/start and /api/watch/next (docs/legacy-app.md §2.4, §5). */
 import type { FastifyInstance } from 'fastify'
 import { sendJson } from '../http/flask-json.js'
 import { isLlmFailure, sendLlmFailure } from '../http/llm-failure.js'

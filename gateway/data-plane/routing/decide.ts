@@ -1,5 +1,5 @@
 /**
- * The routing decision of DESIGN section 3, steps 1-3: match, flag, canary. Pure and
+ * The routing decision (docs/architecture.md, "One request", steps 1-3): match, flag, canary. Pure and
  * allocation-light: it runs on every request.
  */
 import type { OverrideStore } from '../overrides/override-store.js'

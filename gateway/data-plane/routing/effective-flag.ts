@@ -1,5 +1,5 @@
 /**
- * The effective flag of a feature, and where it came from. Precedence (DESIGN section 3):
+ * The effective flag of a feature, and where it came from. Precedence (docs/architecture.md, "One request", step 2):
  * environment USE_NEW_<FEATURE> > admin override > routes.yaml. The environment is read once:
  * a process's environment does not change while it runs.
  */

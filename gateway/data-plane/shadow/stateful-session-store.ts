@@ -13,7 +13,7 @@ import {
 import type { SessionStore } from '@strangler-gateway/flask-session'
 import type { SessionStoreConfig } from '../../core/config/gateway-config.js'
 
-/** The legacy app's own defaults (LEGACY-CONTRACT section 5.1). */
+/** The legacy app's own defaults (docs/legacy-app.md §3.1). */
 export const DEFAULT_LEGACY_SESSION_DIR = './flask_session'
 export const DEFAULT_LEGACY_REDIS_URL = 'redis://127.0.0.1:6379/0'
 
