@@ -17,6 +17,7 @@ import { createRequestIdGenerator } from './request-id.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 import type { SnapshotStore } from '@strangler-gateway/flask-session'
 import { unsubscribeAll } from './events.js'
+import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
 import type { SessionStore } from '@strangler-gateway/flask-session'
@@ -117,6 +118,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   await app.register(healthPlugin, { holder })
   await app.register(snapshotRoutes, { holder, stateful })
   await app.register(proxyPlugin, { holder, shadow })
+  answerExpectContinue(app, () => holder.current().config.limits.bodyBytes)
   await app.register(metricsPlugin)
   return app
 }

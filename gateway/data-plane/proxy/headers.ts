@@ -9,6 +9,9 @@ const HOP_BY_HOP = new Set([
   'te', 'trailer', 'transfer-encoding', 'upgrade'
 ])
 
+/** Answered by the gateway itself (expect-continue.ts), so never sent on. */
+const ANSWERED_HERE = 'expect'
+
 function connectionListed (value: string | string[] | undefined): Set<string> | null {
   // The common values name no header: skip the split.
   if (value === undefined || value === 'keep-alive' || value === 'close') return null
@@ -39,7 +42,7 @@ export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: For
   const out: Record<string, string | string[]> = {}
   for (const name in incoming) {
     const value = incoming[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX)) continue
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX) || name === ANSWERED_HERE) continue
     out[name] = value
   }
   const prior = incoming['x-forwarded-for']
