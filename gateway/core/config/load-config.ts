@@ -7,6 +7,7 @@ import path from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
 import { isMap, isNode, LineCounter, parseDocument, type Document, type Node } from 'yaml'
 import { ConfigInvalidError, ConfigReadError } from '../errors.js'
+import { parseCidr } from '../cidr.js'
 import { routesSchema } from './schema.js'
 import type { GatewayConfig } from './gateway-config.js'
 
@@ -133,6 +134,11 @@ function semanticProblems (doc: Document, config: Partial<GatewayConfig>, at: Lo
         problem(['upstreams', name, key], 'must be a URL')
       }
     }
+  }
+  if (Array.isArray(config.trustedProxies)) {
+    config.trustedProxies.forEach((entry, i) => {
+      if (typeof entry === 'string' && parseCidr(entry) === null) problem(['trustedProxies', i], 'must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8')
+    })
   }
   const features = config.features ?? {}
   if (!Array.isArray(config.routes)) return problems

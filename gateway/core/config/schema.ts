@@ -174,6 +174,11 @@ export const routesSchema = {
         }
       }
     },
+    /**
+     * Peers (addresses or CIDRs) whose X-Forwarded-* and Forwarded headers are believed and
+     * appended to: the load balancers in front of the gateway. From anyone else they are replaced.
+     */
+    trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
     limits: {
       type: 'object',
       additionalProperties: false,

@@ -1,8 +1,10 @@
 /**
  * Header handling between client, gateway and upstream: hop-by-hop headers stop here
- * (RFC 9110 section 7.6.1), X-Forwarded-* and the request id go on.
+ * (RFC 9110 section 7.6.1), the forwarding headers are the gateway's (forwarding.ts), and the
+ * request id goes on.
  */
 import type { IncomingHttpHeaders } from 'node:http'
+import { forwardingHeaders, type TrustCheck } from './forwarding.js'
 
 const HOP_BY_HOP = new Set([
   'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
@@ -28,7 +30,15 @@ export interface ForwardedInfo {
   remoteAddress: string | undefined
   protocol: 'http' | 'https'
   requestId: string
+  /** Peers whose forwarding headers are believed (routes.yaml trustedProxies); default nobody. */
+  trusted?: TrustCheck
 }
+
+/** Set from the connection by the gateway, never copied from the client as they came. */
+const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'forwarded'])
+
+const joined = (value: string | string[] | undefined): string | undefined =>
+  value === undefined ? undefined : Array.isArray(value) ? value.join(', ') : value
 
 /**
  * X-Shadow-* headers are the gateway's own: a client that sends them could make the new service
@@ -43,13 +53,23 @@ export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: For
   for (const name in incoming) {
     const value = incoming[name]
     if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX) || name === ANSWERED_HERE) continue
+    if (FORWARDING.has(name)) continue
     out[name] = value
   }
-  const prior = incoming['x-forwarded-for']
-  const client = info.remoteAddress ?? 'unknown'
-  out['x-forwarded-for'] = prior === undefined ? client : `${Array.isArray(prior) ? prior.join(', ') : prior}, ${client}`
-  out['x-forwarded-proto'] = info.protocol
-  if (incoming.host !== undefined && incoming['x-forwarded-host'] === undefined) out['x-forwarded-host'] = incoming.host
+  // A forwarding header the client named in Connection is hop-by-hop too: not believed either.
+  const sent = (name: string): string | undefined => extra?.has(name) === true ? undefined : joined(incoming[name])
+  Object.assign(out, forwardingHeaders({
+    peer: info.remoteAddress ?? 'unknown',
+    protocol: info.protocol,
+    host: incoming.host,
+    sent: {
+      xForwardedFor: sent('x-forwarded-for'),
+      xForwardedProto: sent('x-forwarded-proto'),
+      xForwardedHost: sent('x-forwarded-host'),
+      forwarded: sent('forwarded')
+    },
+    trusted: info.trusted ?? (() => false)
+  }))
   out['x-request-id'] = info.requestId
   return out
 }

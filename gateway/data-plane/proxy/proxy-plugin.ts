@@ -11,6 +11,7 @@ import { decide } from '../routing/decide.js'
 import { publish } from '../events.js'
 import { ClientAbortSignal } from './client-abort.js'
 import type { ProxyExchange } from './proxy-exchange.js'
+import { trustCheckOf } from './forwarding.js'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js'
 import { forward, type ForwardRequest } from './forward.js'
 import { ByteLimit, declaredLength, hasRequestBody, readUpTo } from './request-body-stream.js'
@@ -111,7 +112,8 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     const headers = upstreamRequestHeaders(request.headers, {
       remoteAddress: raw.socket.remoteAddress,
       protocol: request.protocol,
-      requestId: request.id
+      requestId: request.id,
+      trusted: trustCheckOf(config.trustedProxies)
     })
     if (Buffer.isBuffer(body)) headers['content-length'] = String(body.length)
 
