@@ -17,6 +17,7 @@ import { createRequestIdGenerator } from './request-id.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 import type { SnapshotStore } from '@strangler-gateway/flask-session'
 import { unsubscribeAll } from './events.js'
+import { originForm } from './proxy/absolute-form.js'
 import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
@@ -64,6 +65,8 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     // No per-request info lines on the hot path; failures are logged by the error hook below.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: createRequestIdGenerator(),
+    // An absolute-form target (`GET http://host/path`) is routed as its origin form.
+    rewriteUrl: originForm,
     // A field a route's schema does not name is a 400, not silently dropped (Fastify's default).
     ajv: { customOptions: { removeAdditional: false } },
     return503OnClosing: true
