@@ -16,6 +16,9 @@ export const UpstreamResetError = createError(
 export const UpstreamProtocolError = createError(
   'GW_ERR_UPSTREAM_PROTOCOL', 'upstream %s sent a response that is not valid HTTP', 502)
 
+export const UpstreamFailedError = createError(
+  'GW_ERR_UPSTREAM_FAILED', 'the call to upstream %s failed: %s', 502)
+
 export const BodyTooLargeError = createError(
   'GW_ERR_BODY_TOO_LARGE', 'request body is larger than the %d bytes this gateway accepts (limits.bodyBytes)', 413)
 

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { BodyTooLargeError } from '../../core/errors.js'
-import type { ConfigHolder } from '../config-holder.js'
+import type { ConfigHolder, SnapshotLease } from '../config-holder.js'
 import { decide } from '../routing/decide.js'
 import { publish } from '../events.js'
 import { ClientAbortSignal } from './client-abort.js'
@@ -63,8 +63,20 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     publish('upstream-error', { gateway: app, request, upstream, code: errorCode(err) })
   }
 
+  // The request holds its snapshot until the handler is done with it, however it ends (answered,
+  // failed, client gone), so a reload meanwhile keeps the pools it dispatches to open. What it
+  // dispatched may still be streaming: a retired pool closing lets that finish.
   async function handler (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    const snapshot = holder.current()
+    const lease = holder.acquire()
+    try {
+      return await proxy(request, reply, lease)
+    } finally {
+      // mutated: leak
+    }
+  }
+
+  async function proxy (request: FastifyRequest, reply: FastifyReply, lease: SnapshotLease): Promise<FastifyReply> {
+    const snapshot = lease.snapshot
     const { config, upstreams } = snapshot
     const raw = request.raw
     const url = raw.url ?? '/'
@@ -86,7 +98,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     }
 
     const fallbackWanted = decision.target === 'new' && decision.route?.featureConfig.fallback === true
-    let shadowTarget = shadow === undefined ? null : planShadow(request, exchange)
+    let shadowTarget = shadow === undefined ? null : planShadow(request, exchange, lease)
     let body: ForwardRequest['body'] = null
     let replayable = true
     if (hasRequestBody(raw)) {
@@ -135,7 +147,8 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
       response = await forward(primary, call)
     } catch (err) {
       shadowRun?.abandon()
-      reportError(request, primary.name, err)
+      // A client that went away is not an upstream failure: not counted as one.
+      if (!signal.aborted) reportError(request, primary.name, err)
       if (!canFallback || err instanceof BodyTooLargeError || signal.aborted) throw err
       response = await fallBack(request, reply, exchange, call, (err as { code: string }).code)
       return send(reply, response)

@@ -4,6 +4,7 @@
  */
 import {
   BodyTooLargeError,
+  UpstreamFailedError,
   UpstreamProtocolError,
   UpstreamResetError,
   UpstreamTimeoutError,
@@ -16,6 +17,7 @@ export type GatewayUpstreamError =
   | InstanceType<typeof UpstreamTimeoutError>
   | InstanceType<typeof UpstreamResetError>
   | InstanceType<typeof UpstreamProtocolError>
+  | InstanceType<typeof UpstreamFailedError>
   | InstanceType<typeof BodyTooLargeError>
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL'])
@@ -51,7 +53,8 @@ export function translateUpstreamError (err: unknown, upstream: Upstream): Gatew
         isParserError(err) || isParserError(cause)) {
         return new UpstreamProtocolError(name, { cause: err })
       }
-      return new UpstreamUnreachableError(name, { cause: err })
+      // Unreachable means a connection could not be made; anything else says what it was.
+      return new UpstreamFailedError(name, (err as Error | null)?.message ?? String(err), { cause: err })
   }
 }
 

@@ -141,10 +141,16 @@ t.test('the code is also looked for on the cause (fetch-style wrapping)', async 
   t.match(translateUpstreamError(outer, legacy), { code: 'GW_ERR_UPSTREAM_TIMEOUT', message: /within 333 ms/ })
 })
 
-t.test('anything else is reported as unreachable', async (t) => {
+t.test('anything else is GW_ERR_UPSTREAM_FAILED with its own message, not "unreachable"', async (t) => {
   const { legacy } = await upstreams(t)
-  for (const [name, err] of [['no code', new Error('boom')], ['unknown code', Object.assign(new Error('x'), { code: 'E_SOMETHING' })], ['not an Error', 'just a string'], ['null', null]] as const) {
-    t.match(translateUpstreamError(err, legacy), { code: 'GW_ERR_UPSTREAM_UNREACHABLE', statusCode: 502 }, name)
+  for (const [name, err, message] of [
+    ['no code', new Error('boom'), /failed: boom$/],
+    ['unknown code', Object.assign(new Error('x'), { code: 'E_SOMETHING' }), /failed: x$/],
+    ['undici refusing a request', new errors.NotSupportedError('expect header not supported'), /failed: expect header not supported$/],
+    ['not an Error', 'just a string', /failed: just a string$/],
+    ['null', null, /failed: null$/]
+  ] as const) {
+    t.match(translateUpstreamError(err, legacy), { code: 'GW_ERR_UPSTREAM_FAILED', statusCode: 502, message }, name)
   }
 })
 
