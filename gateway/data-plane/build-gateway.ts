@@ -17,7 +17,9 @@ import { createRequestIdGenerator } from './request-id.js'
 import { createShadowRunner, type ShadowRunner } from './shadow/shadow-runner.js'
 import type { SnapshotStore } from '@strangler-gateway/flask-session'
 import { unsubscribeAll } from './events.js'
+import type { Http2SecureServer } from 'node:http2'
 import { originForm } from './proxy/absolute-form.js'
+import { createTlsReloader, readTls, tlsServerOptions } from './tls.js'
 import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
@@ -60,7 +62,11 @@ declare module 'fastify' {
 
 export async function buildGateway (options: GatewayOptions): Promise<FastifyInstance> {
   const config = options.config ?? await loadRoutesFile(requireFile(options.configFile))
-  const app = Fastify({
+  const tls = config.listen.tls === null ? null : await readTls(config.listen.tls)
+  // With TLS the server is Node's HTTP/2 one (HTTP/1.1 too, by ALPN); the handlers see the same
+  // request and reply objects through its compatibility API, so the instance is typed as usual.
+  const app = (Fastify as unknown as (opts: object) => FastifyInstance)({
+    ...(tls === null ? {} : tlsServerOptions(tls)),
     loggerInstance: options.logger,
     // No per-request info lines on the hot path; failures are logged by the error hook below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -90,8 +96,14 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     legacySessions: options.legacySessionStore
   })
   const shadow = createShadowRunner({ gateway: app, store: diffStore, log: app.log, budget: config.shadow, stateful })
+  const tlsReloader = tls === null || config.listen.tls === null
+    ? null
+    : createTlsReloader(app.server as unknown as Http2SecureServer, config.listen.tls, app.log)
+  if (tlsReloader !== null) app.addHook('onClose', async () => { tlsReloader.close() })
   const reload = async (): Promise<ReloadResult> => {
     const result = await holder.reload()
+    const files = holder.current().config.listen.tls
+    if (result.ok && tlsReloader !== null && files !== null) await tlsReloader.reload(files)
     app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
     return result
   }

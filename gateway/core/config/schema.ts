@@ -179,6 +179,22 @@ export const routesSchema = {
      * appended to: the load balancers in front of the gateway. From anyone else they are replaced.
      */
     trustedProxies: { type: 'array', items: { type: 'string', minLength: 1 }, default: [] },
+    /** How the gateway listens: plain HTTP/1.1, or with `tls` HTTPS with HTTP/2 offered beside HTTP/1.1. */
+    listen: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** PEM files (paths from the working directory), re-read on every reload; null: plain HTTP. */
+        tls: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          required: ['cert', 'key'],
+          properties: { cert: { type: 'string', minLength: 1 }, key: { type: 'string', minLength: 1 } },
+          default: null
+        }
+      }
+    },
     limits: {
       type: 'object',
       additionalProperties: false,
@@ -216,6 +232,29 @@ export const routesSchema = {
         maxRecordsPerRoute: { ...positiveInt, default: 200 },
         ttlSeconds: { ...positiveInt, default: 7 * 24 * 3600 },
         keyPrefix: { type: 'string', default: 'strangler:' }
+      }
+    },
+    /**
+     * SIGTERM/SIGINT (gateway/runtime/server.ts): /ready answers 503 at once and shadows are
+     * dropped; the process exits within delayMs + graceMs + 1 s. The read is at the signal, so a
+     * reload applies to the next shutdown.
+     */
+    shutdown: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * The listener stays open this long, serving, so load balancers see /ready 503 and stop
+         * sending before it closes (the preStop-sleep pattern, inside the process).
+         */
+        delayMs: { type: 'integer', minimum: 0, default: 5_000 },
+        /**
+         * Then requests still running have this long to finish; SSE streams still open are then
+         * ended cleanly, anything else still open is cut. The default is upstreams' headersMs
+         * default: a request whose upstream answers in the time the gateway allows it can finish.
+         */
+        graceMs: { type: 'integer', minimum: 0, default: 30_000 }
       }
     },
     features: {

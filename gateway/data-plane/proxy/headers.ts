@@ -53,15 +53,19 @@ export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: For
   for (const name in incoming) {
     const value = incoming[name]
     if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX) || name === ANSWERED_HERE) continue
-    if (FORWARDING.has(name)) continue
+    // HTTP/2 pseudo-headers (`:method`, `:path`, `:authority`, `:scheme`) are not HTTP/1.1 headers.
+    if (FORWARDING.has(name) || name.charCodeAt(0) === 58) continue
     out[name] = value
   }
+  // An HTTP/2 request names its host in `:authority`; the upstream speaks HTTP/1.1 and gets Host.
+  const authority = incoming[':authority']
+  if (out.host === undefined && typeof authority === 'string' && authority !== '') out.host = authority
   // A forwarding header the client named in Connection is hop-by-hop too: not believed either.
   const sent = (name: string): string | undefined => extra?.has(name) === true ? undefined : joined(incoming[name])
   Object.assign(out, forwardingHeaders({
     peer: info.remoteAddress ?? 'unknown',
     protocol: info.protocol,
-    host: incoming.host,
+    host: out.host as string | undefined,
     sent: {
       xForwardedFor: sent('x-forwarded-for'),
       xForwardedProto: sent('x-forwarded-proto'),
