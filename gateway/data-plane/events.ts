@@ -13,7 +13,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ExchangeResult } from '../analysis/diff/diff-types.js'
 import type { StatefulDropReason } from './shadow/stateful-shadow.js'
 
-export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | StatefulDropReason
+/** `shutdown`: queued or running when the process began to stop (runtime/server.ts), abandoned at once. */
+export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | 'shutdown' | StatefulDropReason
 
 export interface ComparedPair {
   feature: string

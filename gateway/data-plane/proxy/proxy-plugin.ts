@@ -71,7 +71,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     try {
       return await proxy(request, reply, lease)
     } finally {
-      // mutated: leak
+      lease.release()
     }
   }
 
@@ -93,7 +93,8 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     const limit = config.limits.bodyBytes
     const length = declaredLength(raw)
     if (length !== undefined && length > limit) {
-      reply.header('connection', 'close')
+      // HTTP/2 has no Connection header (setting one is an error): its stream just ends.
+      if (raw.httpVersionMajor === 1) reply.header('connection', 'close')
       throw new BodyTooLargeError(limit)
     }
 

@@ -20,6 +20,11 @@ export interface ShadowCallRequest {
   timeoutMs: number
   /** Bytes of the answer kept for the comparison; the rest is read and discarded. */
   responseBodyBytes: number
+  /**
+   * Hands over the call's abort for as long as the call runs (the runner abandons every call at
+   * shutdown); returns the function that takes it back. An aborted call ends 'failed'.
+   */
+  register?: (abort: () => void) => () => void
 }
 
 export async function callForShadow (pool: Pool, request: ShadowCallRequest): Promise<ShadowCallResult> {
@@ -30,11 +35,13 @@ export async function callForShadow (pool: Pool, request: ShadowCallRequest): Pr
     let headers: CapturedResponse['headers'] = {}
     let controller: Dispatcher.DispatchController | undefined
     let timedOut = false
+    let abandoned = false
     let settled = false
     const settle = (result: ShadowCallResult): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      unregister?.()
       resolve(result)
     }
     // A missed deadline aborts the exchange; the call ends when undici has let go of it
@@ -46,11 +53,17 @@ export async function callForShadow (pool: Pool, request: ShadowCallRequest): Pr
       controller?.abort(deadlineMissed())
     }, request.timeoutMs)
     timer.unref()
+    const abandon = (): void => {
+      abandoned = true
+      controller?.abort(new Error('shadow abandoned'))
+    }
+    const unregister = request.register?.(abandon)
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart (started) {
         controller = started
         if (timedOut) started.abort(deadlineMissed())
+        else if (abandoned) started.abort(new Error('shadow abandoned'))
       },
       onResponseStart (_controller, statusCode, responseHeaders) {
         status = statusCode

@@ -5,6 +5,7 @@
  * feature's `shadow.mode`).
  */
 import type { FastifyRequest } from 'fastify'
+import type { SnapshotLease } from '../config-holder.js'
 import type { ProxyExchange } from '../proxy/proxy-exchange.js'
 import type { CompiledRoute } from '../routing/route-table.js'
 import { inShadowSample, methodMayShadow } from './shadow-sample.js'
@@ -14,7 +15,8 @@ export function shadowModeOf (route: CompiledRoute): ShadowTarget['mode'] {
   return route.route.shadow ?? route.featureConfig.shadow.mode
 }
 
-export function planShadow (request: FastifyRequest, exchange: ProxyExchange): ShadowTarget | null {
+/** `lease` is the request's hold on `exchange.snapshot`; a shadow that runs retains it until it ends. */
+export function planShadow (request: FastifyRequest, exchange: ProxyExchange, lease: SnapshotLease): ShadowTarget | null {
   const { decision, snapshot } = exchange
   const route = decision.route
   if (decision.target !== 'legacy' || route === undefined) return null
@@ -37,6 +39,7 @@ export function planShadow (request: FastifyRequest, exchange: ProxyExchange): S
     budget: snapshot.config.shadow,
     candidate: snapshot.upstreams.new,
     legacy: snapshot.upstreams.legacy,
+    lease,
     mode
   }
 }

@@ -4,6 +4,10 @@
  * two answers go through the diff engine and into the diff store. Nothing here can fail or delay
  * the user's response: every error ends as a counted outcome. A stateful shadow also carries a
  * session snapshot (stateful-shadow.ts), and its session effects are compared too.
+ *
+ * At shutdown `abandonAll` ends every shadow at once: those queued and those running are counted
+ * dropped with reason `shutdown`, their calls are aborted, and any shadow planned afterwards is
+ * dropped the same way. A shadow whose outcome was already decided keeps it.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -13,6 +17,7 @@ import { compareSessions, withSessionDifferences } from '../../analysis/diff/com
 import type { CapturedResponse, ExchangeResult } from '../../analysis/diff/diff-types.js'
 import { buildDiffRecord } from '../../analysis/diff-store/build-record.js'
 import type { DiffOutcome, DiffStore } from '../../analysis/diff-store/diff-store-types.js'
+import type { SnapshotLease } from '../config-holder.js'
 import type { ForwardRequest } from '../proxy/forward.js'
 import type { Upstream } from '../proxy/upstream-pool.js'
 import type { Captured } from './capture.js'
@@ -36,6 +41,11 @@ export interface ShadowTarget {
   budget: ShadowBudgetConfig
   candidate: Upstream
   legacy: Upstream
+  /**
+   * The hold on the snapshot `candidate` and `legacy` come from: a started shadow retains it until
+   * it ends, so a reload meanwhile leaves those pools open. Absent: the caller keeps them open.
+   */
+  lease?: Pick<SnapshotLease, 'retain' | 'release'>
   /** `stateful`: started with startStateful, which takes the session snapshot first. */
   mode: 'stateless' | 'stateful'
   /** Set by startStateful. */
@@ -70,7 +80,31 @@ export interface ShadowRunner {
   stateful: StatefulShadows | undefined
   /** Counts a shadow that was planned but could not be sent. */
   drop: (target: Pick<ShadowTarget, 'feature' | 'route'>, reason: DropReason) => void
+  /**
+   * Shutdown: every queued and running shadow is dropped (reason `shutdown`) and its calls
+   * aborted; from now on every new shadow is dropped the same way. Returns how many were abandoned.
+   */
+  abandonAll: () => number
   idle: () => Promise<void>
+}
+
+/** One accepted shadow's outcome: decided once, by the exchange or by shutdown, never both. */
+class RunOutcome {
+  #state: 'running' | 'decided' | 'abandoned' = 'running'
+  get abandoned (): boolean { return this.#state === 'abandoned' }
+  /** The exchange's outcome is final from here; false when shutdown already counted it. */
+  decide (): boolean {
+    if (this.#state !== 'running') return false
+    this.#state = 'decided'
+    return true
+  }
+
+  /** Shutdown counts it; false when the exchange had already decided. */
+  abandon (): boolean {
+    if (this.#state !== 'running') return false
+    this.#state = 'abandoned'
+    return true
+  }
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -88,6 +122,16 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   const { gateway, store, log, stateful } = options
   // One budget per process; its limits come from the configuration the gateway started with.
   const budget: ShadowBudget = createShadowBudget(options.budget.maxConcurrent, options.budget.maxQueue)
+  /** Set by abandonAll: no shadow runs any more. */
+  let shutDown = false
+  /** Each accepted shadow not yet ended (running or queued), as the function that abandons it. */
+  const live = new Set<() => boolean>()
+  /** The aborts of the shadow calls in flight. */
+  const aborts = new Set<() => void>()
+  const register = (abort: () => void): () => void => {
+    aborts.add(abort)
+    return () => { aborts.delete(abort) }
+  }
 
   const count = (target: Pick<ShadowTarget, 'feature' | 'route'>, outcome: DiffOutcome): void => {
     // countOutcome never rejects; nothing to wait for on the live path.
@@ -105,15 +149,21 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       headers: request.headers,
       body: request.body as Buffer | null,
       timeoutMs: target.budget.timeoutMs,
-      responseBodyBytes: target.budget.responseBodyBytes
+      responseBodyBytes: target.budget.responseBodyBytes,
+      register
     })
 
   type Primary = (PrimaryAnswer & { captured: Promise<TimedCapture> }) | null
 
-  /** The two answers compared and recorded; with a snapshot, the two resulting sessions too. */
-  async function exchange (target: ShadowTarget, request: ForwardRequest, primary: Promise<Primary>): Promise<void> {
+  /**
+   * The two answers compared and recorded; with a snapshot, the two resulting sessions too.
+   * Once `outcome` is abandoned (shutdown counted it), it stops at its next step, counting nothing.
+   */
+  async function exchange (target: ShadowTarget, request: ForwardRequest, primary: Promise<Primary>, outcome: RunOutcome): Promise<void> {
+    const dropped = (reason: DropReason): void => { if (outcome.decide()) drop(target, reason) }
     const snapshot = target.stateful
-    if (snapshot !== undefined && !await snapshot.stored) return drop(target, 'snapshot_failed')
+    if (snapshot !== undefined && !await snapshot.stored) return dropped('snapshot_failed')
+    if (outcome.abandoned) return
     const shadowHeaders: ForwardRequest['headers'] = { ...request.headers, [SHADOW_HEADER]: '1', [SHADOW_OF_HEADER]: target.requestId }
     if (snapshot !== undefined) {
       shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
@@ -126,9 +176,11 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       ? call(target.legacy, { ...request, headers: { ...shadowHeaders }, signal: undefined }, target)
       : Promise.resolve(undefined)
     const [candidate, answer, second] = await Promise.all([candidateCall, primary, secondLegacy])
-    if (answer === null) return drop(target, 'primary_failed')
+    if (outcome.abandoned) return
+    if (answer === null) return dropped('primary_failed')
     const captured = await answer.captured
-    if (captured.failed) return drop(target, 'primary_not_captured')
+    if (outcome.abandoned) return
+    if (captured.failed) return dropped('primary_not_captured')
     const legacy: CapturedResponse = {
       status: answer.status,
       headers: answer.headers,
@@ -137,10 +189,12 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       latencyMs: captured.latencyMs
     }
     const sessions = snapshot === undefined || typeof candidate === 'string' ? null : await snapshot.sessions(candidate)
-    if (typeof sessions === 'string') return drop(target, sessions)
-    if (candidate === 'timeout') publish('shadow-timed-out', { gateway, feature: target.feature })
+    if (outcome.abandoned) return
+    if (typeof sessions === 'string') return dropped(sessions)
     // The comparison is CPU work: it waits for a turn of the event loop the live path is not using.
     await new Promise((resolve) => setImmediate(resolve))
+    if (!outcome.decide()) return
+    if (candidate === 'timeout') publish('shadow-timed-out', { gateway, feature: target.feature })
     let result: ExchangeResult = typeof candidate === 'string'
       ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
       : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
@@ -163,19 +217,43 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   }
 
   function start (target: ShadowTarget, request: ForwardRequest): ShadowRun | null {
+    const snapshot = target.stateful
+    if (shutDown) {
+      drop(target, 'shutdown')
+      snapshot?.cleanup().catch(() => {})
+      return null
+    }
     let resolvePrimary!: (answer: Primary) => void
     const primary = new Promise<Primary>((resolve) => { resolvePrimary = resolve })
-    const snapshot = target.stateful
     let ended = false
+    // Abandoned at shutdown, the shadow is counted and gives its place in the budget back at
+    // once; its exchange, left behind with its calls aborted, stops at its next step.
+    const outcome = new RunOutcome()
+    let release!: () => void
+    const released = new Promise<void>((resolve) => { release = resolve })
+    const abandon = (): boolean => {
+      release()
+      if (!outcome.abandon()) return false
+      drop(target, 'shutdown')
+      return true
+    }
+    live.add(abandon)
+    // Held from now (the task may wait in the budget's queue) until the shadow's calls are over.
+    const lease = target.lease
+    lease?.retain()
     const accepted = budget.tryRun(async () => {
       try {
-        await exchange(target, request, primary)
+        if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome), released])
       } finally {
         ended = true
+        live.delete(abandon)
+        lease?.release()
         await snapshot?.cleanup()
       }
     })
     if (!accepted) {
+      live.delete(abandon)
+      lease?.release()
       drop(target, 'budget_full')
       snapshot?.cleanup().catch(() => {})
       return null
@@ -189,11 +267,15 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
         resolvePrimary({ ...answer, captured })
       },
       abandon: () => resolvePrimary(null),
-      wantsPrimary: () => !ended
+      wantsPrimary: () => !ended && !outcome.abandoned
     }
   }
 
   async function startStateful (target: ShadowTarget, request: ForwardRequest, config: GatewayConfig): Promise<ShadowRun | null> {
+    if (shutDown) {
+      drop(target, 'shutdown')
+      return null
+    }
     // A full budget drops the shadow before the user waits for a snapshot that would not be used.
     if (stateful === undefined || (budget.active >= options.budget.maxConcurrent && budget.queued >= options.budget.maxQueue)) {
       drop(target, stateful === undefined ? 'snapshot_failed' : 'budget_full')
@@ -207,6 +289,14 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     return start({ ...target, stateful: prepared }, request)
   }
 
+  const abandonAll = (): number => {
+    shutDown = true
+    let abandoned = 0
+    for (const abandon of [...live]) if (abandon()) abandoned++
+    for (const abort of [...aborts]) abort()
+    return abandoned
+  }
+
   log.debug({ budget: options.budget }, 'shadow runner ready')
-  return { budget, start, startStateful, stateful, drop, idle: budget.idle }
+  return { budget, start, startStateful, stateful, drop, abandonAll, idle: budget.idle }
 }
