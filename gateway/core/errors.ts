@@ -37,6 +37,9 @@ export const AdminForbiddenError = createError(
 export const UnknownFeatureError = createError(
   'GW_ERR_ADMIN_UNKNOWN_FEATURE', 'feature "%s" is not defined in routes.yaml', 404)
 
+export const PinsDisabledError = createError(
+  'GW_ERR_PINS_DISABLED', 'tester pins are off: set GATEWAY_PIN_SECRET (the same on every replica) to issue and accept them', 409)
+
 export const AdminBadRequestError = createError(
   'GW_ERR_ADMIN_BAD_REQUEST', '%s', 400)
 

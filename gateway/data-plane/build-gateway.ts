@@ -20,6 +20,7 @@ import { unsubscribeAll } from './events.js'
 import type { Http2SecureServer } from 'node:http2'
 import { originForm } from './proxy/absolute-form.js'
 import { createTlsReloader, readTls, tlsServerOptions } from './tls.js'
+import { createPinIssuer, type PinIssuer } from './routing/tester-pin.js'
 import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
@@ -52,6 +53,8 @@ export interface GatewayHandle {
   shadow: ShadowRunner
   /** Re-reads routes.yaml; the admin API, SIGHUP and the file watcher all call this. */
   reload: () => Promise<ReloadResult>
+  /** Issues tester pins with GATEWAY_PIN_SECRET (routing/tester-pin.ts); the secret stays inside. */
+  pins: PinIssuer
 }
 
 declare module 'fastify' {
@@ -107,7 +110,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     app.metrics.configReloads.inc({ result: result.ok ? 'ok' : 'rejected' })
     return result
   }
-  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload })
+  app.decorate('gateway', { holder, overrides, diffStore, shadow, reload, pins: createPinIssuer(env.GATEWAY_PIN_SECRET) })
   app.addHook('onError', async (request, reply, err) => {
     const status = (err as { statusCode?: number }).statusCode ?? 500
     const fields = { err, url: request.url.split('?')[0], method: request.method, status }
@@ -132,7 +135,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   // subscribes to the data plane's events (events.ts).
   await app.register(healthPlugin, { holder })
   await app.register(snapshotRoutes, { holder, stateful })
-  await app.register(proxyPlugin, { holder, shadow })
+  await app.register(proxyPlugin, { holder, shadow, pinSecret: env.GATEWAY_PIN_SECRET })
   answerExpectContinue(app, () => holder.current().config.limits.bodyBytes)
   await app.register(metricsPlugin)
   return app

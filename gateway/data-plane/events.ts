@@ -31,6 +31,10 @@ export interface GatewayEvents {
   'upstream-error': FromGateway & { request: FastifyRequest, upstream: string, code: string }
   /** New failed and legacy served instead. */
   fallback: FromGateway & { request: FastifyRequest, cause: string }
+  /** A request a tester's pin sent to a side, whatever the flag and canary said. */
+  pinned: FromGateway & { request: FastifyRequest, feature: string, side: 'legacy' | 'new' }
+  /** A pin that was ignored: forged, expired, for another feature, or pins are off. */
+  'pin-ignored': FromGateway & { reason: 'invalid' | 'expired' | 'other_feature' | 'disabled' }
   'shadow-sent': FromGateway & { feature: string }
   'shadow-dropped': FromGateway & { feature: string, reason: DropReason }
   'shadow-timed-out': FromGateway & { feature: string }

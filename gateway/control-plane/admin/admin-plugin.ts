@@ -1,5 +1,5 @@
 /**
- * Every route under /admin, behind the admin auth hook: flags, rollback, reload and audit, the
+ * Every route under /admin, behind the admin auth hook: flags, rollback, reload, audit, tester pins, the
  * diff records, and, when this instance has them, the report and migration status (the report
  * plugin), rollouts (the rollout plugin) and the dashboard. Unknown /admin paths answer 404 here
  * instead of falling through to the proxy (and so to the legacy app). A route marked
@@ -18,6 +18,7 @@ import type { AdminContext } from './admin-context.js'
 import { createAdminAuth } from './auth.js'
 import { diffRoutes } from './diff-routes.js'
 import { flagRoutes } from './flag-routes.js'
+import { pinRoutes } from './pin-routes.js'
 import { reloadRoutes } from './reload-routes.js'
 import { reportRoutes } from './report-routes.js'
 import { rollbackRoutes } from './rollback-routes.js'
@@ -62,6 +63,7 @@ async function adminPlugin (app: FastifyInstance, options: AdminPluginOptions): 
     await scope.register(flagRoutes, ctx)
     await scope.register(rollbackRoutes, ctx)
     await scope.register(reloadRoutes, ctx)
+    await scope.register(pinRoutes, ctx)
     await scope.register(diffRoutes, { store: app.gateway.diffStore })
     if (app.hasDecorator('reportContext')) {
       await scope.register(reportRoutes)

@@ -198,3 +198,21 @@ export const rolloutActionSchema = {
   },
   response: answer({ feature: { type: 'string' }, status: { type: 'string' }, step: anything, flags: featureView, warnings: strings })
 } as const
+
+export const issuePinSchema = {
+  body: {
+    type: 'object',
+    properties: {
+      feature: { type: 'string', minLength: 1 },
+      side: { type: 'string', enum: ['new', 'legacy'] },
+      /** How long the pin is good for: 30m, 1h (default), 7d at most. */
+      ttl: { type: 'string', pattern: '^[0-9]{1,6}[smhd]$' }
+    },
+    required: ['feature', 'side'],
+    additionalProperties: false
+  },
+  response: {
+    ...answer({ token: { type: 'string' }, feature: { type: 'string' }, side: { type: 'string' }, expiresAt: { type: 'string' }, warnings: strings }),
+    201: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } }, additionalProperties: true }
+  }
+} as const

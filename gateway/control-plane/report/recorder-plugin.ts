@@ -66,7 +66,8 @@ async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOpti
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const exchange = request.proxy
     const feature = exchange?.decision.route?.feature
-    if (exchange != null && feature !== undefined) {
+    // A tester's pinned request is no user's: it stays out of the verdict's live figures.
+    if (exchange != null && feature !== undefined && exchange.decision.reason !== 'pin') {
       if (exchange.servedBy === 'legacy-fallback') live.recordLive(feature, 'new', { latencyMs: null, status: 0 })
       else live.recordLive(feature, exchange.servedBy === 'new' ? 'new' : 'old', { latencyMs: reply.elapsedTime, status: reply.statusCode })
     }

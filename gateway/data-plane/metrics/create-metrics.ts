@@ -28,6 +28,10 @@ export interface GatewayMetrics {
   comparisons: Counter<'feature' | 'verdict'>
   fallbacks: Counter<'feature' | 'cause'>
   upstreamErrors: Counter<'upstream' | 'code'>
+  /** Requests a tester's pin sent to a side (not counted in the report's live figures). */
+  pinned: Counter<'feature' | 'side'>
+  /** Pins that were ignored: invalid, expired, other_feature, disabled. */
+  pinsIgnored: Counter<'reason'>
   /** result: ok | rejected. */
   configReloads: Counter<'result'>
 }
@@ -81,6 +85,8 @@ export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
     comparisons: new Counter({ name: 'app_shadow_comparisons_total', help: 'Compared shadow pairs, by verdict.', labelNames: ['feature', 'verdict'] as const, registers }),
     fallbacks: new Counter({ name: 'app_fallbacks_total', help: 'Requests the new service failed and legacy served instead.', labelNames: ['feature', 'cause'] as const, registers }),
     upstreamErrors: new Counter({ name: 'app_upstream_errors_total', help: 'Failed upstream calls, by upstream and error code.', labelNames: ['upstream', 'code'] as const, registers }),
+    pinned: new Counter({ name: 'app_pinned_requests_total', help: 'Requests a tester pin sent to a side, whatever the flag and canary said.', labelNames: ['feature', 'side'] as const, registers }),
+    pinsIgnored: new Counter({ name: 'app_pins_ignored_total', help: 'Tester pins ignored, by reason (invalid, expired, other_feature, disabled).', labelNames: ['reason'] as const, registers }),
     configReloads: new Counter({ name: 'app_config_reloads_total', help: 'routes.yaml reloads, by result (ok or rejected).', labelNames: ['result'] as const, registers })
   }
 }

@@ -60,6 +60,8 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsPluginOption
     metrics.fallbacks.inc({ feature: request.proxy?.decision.route?.feature ?? UNMATCHED_ENDPOINT, cause })
   })
   subscribe(app, 'upstream-error', ({ upstream, code }) => { metrics.upstreamErrors.inc({ upstream, code }) })
+  subscribe(app, 'pinned', ({ feature, side }) => { metrics.pinned.inc({ feature, side }) })
+  subscribe(app, 'pin-ignored', ({ reason }) => { metrics.pinsIgnored.inc({ reason }) })
   subscribe(app, 'shadow-sent', ({ feature }) => { metrics.shadow.sent.inc({ feature }) })
   subscribe(app, 'shadow-dropped', ({ feature, reason }) => { metrics.shadow.dropped.inc({ feature, reason }) })
   subscribe(app, 'shadow-timed-out', ({ feature }) => { metrics.shadow.timedOut.inc({ feature }) })

@@ -13,6 +13,8 @@ const HOP_BY_HOP = new Set([
 
 /** Answered by the gateway itself (expect-continue.ts), so never sent on. */
 const ANSWERED_HERE = 'expect'
+/** A tester's pin (routing/tester-pin.ts) is the gateway's business, not the upstream's. */
+const PIN_HEADER = 'x-gateway-pin'
 
 function connectionListed (value: string | string[] | undefined): Set<string> | null {
   // The common values name no header: skip the split.
@@ -52,7 +54,7 @@ export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: For
   const out: Record<string, string | string[]> = {}
   for (const name in incoming) {
     const value = incoming[name]
-    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX) || name === ANSWERED_HERE) continue
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true || name.startsWith(GATEWAY_ONLY_PREFIX) || name === ANSWERED_HERE || name === PIN_HEADER) continue
     // HTTP/2 pseudo-headers (`:method`, `:path`, `:authority`, `:scheme`) are not HTTP/1.1 headers.
     if (FORWARDING.has(name) || name.charCodeAt(0) === 58) continue
     out[name] = value

@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { BodyTooLargeError } from '../../core/errors.js'
 import type { ConfigHolder, SnapshotLease } from '../config-holder.js'
-import { decide } from '../routing/decide.js'
+import { decide, type RoutingDecision } from '../routing/decide.js'
+import { readPin, type PinCheck } from '../routing/tester-pin.js'
 import { publish } from '../events.js'
 import { ClientAbortSignal } from './client-abort.js'
 import type { ProxyExchange } from './proxy-exchange.js'
@@ -33,10 +34,23 @@ export interface ProxyPluginOptions {
   holder: ConfigHolder
   /** Mirrors sampled legacy traffic to new; absent: no shadow traffic. */
   shadow?: ShadowRunner
+  /** GATEWAY_PIN_SECRET, which signs tester pins; unset: pins are ignored (and counted). */
+  pinSecret?: string
 }
 
-async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPluginOptions): Promise<void> {
+async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }: ProxyPluginOptions): Promise<void> {
   app.decorateRequest('proxy', null)
+
+  /** A pin that decided is marked in the log and counted; one that did not is counted. */
+  function notePin (request: FastifyRequest, pin: PinCheck, decision: RoutingDecision): void {
+    if (pin.status === 'valid' && decision.reason === 'pin') {
+      request.log.info({ pin: { feature: pin.pin.feature, side: pin.pin.side } }, 'tester pin')
+      publish('pinned', { gateway: app, request, feature: pin.pin.feature, side: pin.pin.side })
+    } else if (pin.status !== 'none') {
+      // A valid pin for a feature this route is not, or one for a request no route matched.
+      publish('pin-ignored', { gateway: app, reason: pin.status === 'valid' ? 'other_feature' : pin.status })
+    }
+  }
 
   app.register(async function catchAll (scope) {
     // Bodies are streamed by the handler, never parsed or buffered by Fastify.
@@ -82,7 +96,9 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow }: ProxyPlugi
     const url = raw.url ?? '/'
     const queryAt = url.indexOf('?')
     const path = queryAt === -1 ? url : url.slice(0, queryAt)
-    const decision = decide(snapshot.decideContext, request.method, path, request.headers.cookie)
+    const pin = readPin(request.headers, pinSecret)
+    const decision = decide(snapshot.decideContext, request.method, path, request.headers.cookie, pin.status === 'valid' ? pin.pin : undefined)
+    if (pin.status !== 'none') notePin(request, pin, decision)
     const exchange: ProxyExchange = { snapshot, decision, servedBy: decision.target }
     request.proxy = exchange
     // Stateful shadows' ordering guard; a no-op unless some feature shadows statefully.

@@ -7,6 +7,7 @@ import { canaryBucket, inCanary } from './canary.js'
 import { effectiveFlag } from './effective-flag.js'
 import type { CompiledRoute, RouteTable } from './route-table.js'
 import type { SessionIdReader } from './session-id.js'
+import type { TesterPin } from './tester-pin.js'
 
 export type Target = 'legacy' | 'new'
 
@@ -17,6 +18,7 @@ export type DecisionReason =
   | 'no-session' // canary step without a (valid) session cookie: legacy creates sessions
   | 'canary-in'
   | 'canary-out'
+  | 'pin' // a tester's signed pin for this feature (tester-pin.ts), before flag and canary
 
 export interface RoutingDecision {
   route: CompiledRoute | undefined
@@ -39,11 +41,14 @@ export function decide (
   ctx: DecideContext,
   method: string,
   path: string,
-  cookieHeader: string | string[] | undefined
+  cookieHeader: string | string[] | undefined,
+  /** A verified tester pin; it decides only for its own feature. */
+  pin?: TesterPin
 ): RoutingDecision {
   const route = ctx.table.match(method, path)
   // The cookie is only read, and hashed, when a canary step needs it.
   if (route === undefined) return { route, target: 'legacy', reason: 'unmatched', sessionId: undefined, bucket: -1 }
+  if (pin !== undefined && pin.feature === route.feature) return { route, target: pin.side, reason: 'pin', sessionId: undefined, bucket: -1 }
   const flag = effectiveFlag(route.feature, route.featureConfig, ctx.overrides, ctx.envFlags)
   if (!flag.enabled) return { route, target: 'legacy', reason: 'flag-off', sessionId: undefined, bucket: -1 }
   if (flag.canary >= 100) return { route, target: 'new', reason: 'canary-full', sessionId: undefined, bucket: -1 }

@@ -24,6 +24,9 @@ commands:
   diffs [--feature F] [--limit N]  newest shadow diff records
   report <feature> [--fail-on-not-ready]
                                    old-vs-new report and its verdict
+  pin issue <feature> new|legacy [--ttl 1h]
+                                   a signed tester pin: that feature's requests carrying it go to
+                                   that side whatever the flag and canary say (token alone on stdout)
   rollout [status] [feature]       where each feature's automatic rollout stands, and why
   rollout start|pause|resume|abort <feature> [--dry-run]
                                    drive a rollout (routes.yaml features.<f>.rollout; docs/rollout.md)
@@ -75,6 +78,7 @@ const OPTIONS = {
   scenario: { type: 'string' },
   duration: { type: 'string' },
   connections: { type: 'string' },
+  ttl: { type: 'string' },
   rate: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -133,6 +137,8 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
         return await (await import('./read-commands.js')).diffsCommand(ctx(), { feature: values.feature, limit: values.limit })
       case 'report':
         return await (await import('./read-commands.js')).reportCommand(ctx(), positionals[0] ?? values.feature, values['fail-on-not-ready'] === true)
+      case 'pin':
+        return await (await import('./pin-commands.js')).pinCommand(ctx(), { action: positionals[0], feature: positionals[1], side: positionals[2], ttl: values.ttl })
       case 'rollout':
         return await (await import('./rollout-commands.js')).rolloutCommand(ctx(), { positionals, dryRun: values['dry-run'] === true })
       case 'golden':
