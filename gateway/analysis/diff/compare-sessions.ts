@@ -1,16 +1,20 @@
 /**
  * Session effects of a stateful shadow: legacy's session after its request against the session
  * the new service left after the shadow, under the feature's compare rules (ignore paths, mode;
- * `sse` compares sessions exactly). Every difference is of kind `session`, its path under
- * `session.` (`session.chat_history.2.ai`); `session` alone when one side has no session at all.
+ * `sse` compares sessions exactly) and, per key path, `compare.session.keys`: `exact` for a
+ * stored setting even in shape mode, `shape` for generated text even in exact mode, `ignore`
+ * for tokens and times. The deepest rule that names a node decides for it and what is under it
+ * (under `shape` an array is one item shape, so no rule reaches inside it). Every difference is
+ * of kind `session`, its path under `session.` (`session.chat_history.2.ai`); `session` alone
+ * when one side has no session at all.
  */
 import { sortArraysDeep } from './canonical-json.js'
 import { classify } from './classify.js'
 import { deepCompare } from './deep-compare.js'
-import { parseIgnorePath, removeIgnoredPaths } from './ignore-paths.js'
+import { parseIgnorePath, removeIgnoredPaths, segmentMatches, type IgnorePattern } from './ignore-paths.js'
 import { collapseWhitespace } from './normalise.js'
 import { toShape } from './to-shape.js'
-import type { CompareRules, Difference, ExchangeResult } from './diff-types.js'
+import type { CompareRules, Difference, ExchangeResult, SessionKeyRule } from './diff-types.js'
 
 export const SESSION_PATH = 'session'
 
@@ -27,20 +31,69 @@ function plain (value: unknown): unknown {
   return out
 }
 
+type Treatment = 'exact' | 'shape'
+interface RuleState { pattern: IgnorePattern, at: number, rule: Treatment }
+
+/** The rule states for a child, and the rule that names the child itself (the last listed wins). */
+function step (states: readonly RuleState[], key: string, inArray: boolean): { next: RuleState[], rule: Treatment | undefined } {
+  const next: RuleState[] = []
+  let rule: Treatment | undefined
+  const push = (state: RuleState, at: number): void => {
+    if (at === state.pattern.length) rule = state.rule
+    else next.push({ ...state, at })
+    if (state.pattern[at] === '**') push(state, at + 1)
+  }
+  for (const state of states) {
+    const segment = state.pattern[state.at]
+    if (segment === '**') push(state, state.at)
+    else if (segmentMatches(segment, key, inArray)) push(state, state.at + 1)
+  }
+  return { next, rule }
+}
+
+/** Each node as its treatment says: its shape, or itself; rules still live below go on down. */
+function treat (value: unknown, states: readonly RuleState[], treatment: Treatment): unknown {
+  if (value === null || typeof value !== 'object' || states.length === 0) return treatment === 'shape' ? toShape(value) : value
+  if (Array.isArray(value)) {
+    if (treatment === 'shape') return toShape(value)
+    return value.map((item, index) => {
+      const { next, rule } = step(states, String(index), true)
+      return treat(item, next, rule ?? treatment)
+    })
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    const { next, rule } = step(states, key, false)
+    out[key] = treat(item, next, rule ?? treatment)
+  }
+  return out
+}
+
 export function compareSessions (
   legacy: Record<string, unknown> | null,
   candidate: Record<string, unknown> | null,
-  rules: CompareRules
+  rules: CompareRules,
+  keys: Readonly<Record<string, SessionKeyRule>> = {}
 ): Difference[] {
-  const patterns = rules.ignorePaths.map(parseIgnorePath)
+  const entries = Object.entries(keys)
+  const patterns = [...rules.ignorePaths, ...entries.filter(([, rule]) => rule === 'ignore').map(([path]) => path)].map(parseIgnorePath)
+  const states: RuleState[] = []
+  for (const [path, rule] of entries) {
+    if (rule === 'ignore') continue
+    const pattern = parseIgnorePath(path)
+    states.push({ pattern, at: 0, rule })
+    if (pattern[0] === '**') states.push({ pattern, at: 1, rule })
+  }
+  const base: Treatment = rules.mode === 'shape' ? 'shape' : 'exact'
   const prepare = (session: Record<string, unknown> | null): unknown => {
     if (session === null) return null
     const kept = removeIgnoredPaths(plain(session), patterns)
     const spaced = rules.whitespaceInsensitive ? collapseWhitespace(kept) : kept
-    if (rules.mode === 'shape') return toShape(spaced)
-    return rules.arrayOrderInsensitive ? sortArraysDeep(spaced) : spaced
+    const treated = treat(spaced, states, base)
+    return rules.arrayOrderInsensitive ? sortArraysDeep(treated) : treated
   }
-  const raw = deepCompare(prepare(legacy), prepare(candidate), { numericTolerance: rules.mode === 'shape' ? 0 : rules.numericTolerance })
+  // Exact parts keep the numeric tolerance; a shape has no numbers left to compare.
+  const raw = deepCompare(prepare(legacy), prepare(candidate), { numericTolerance: rules.numericTolerance })
   return classify(raw, { prefix: SESSION_PATH }).map((d) => ({ ...d, kind: 'session' }))
 }
 

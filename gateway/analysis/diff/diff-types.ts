@@ -26,6 +26,9 @@ export interface CompareRules {
   headers: string[]
 }
 
+/** How one session key path is compared (compare.session.keys). */
+export type SessionKeyRule = 'exact' | 'shape' | 'ignore'
+
 export const DEFAULT_COMPARE_RULES: Readonly<CompareRules> = Object.freeze({
   mode: 'exact',
   ignorePaths: [],

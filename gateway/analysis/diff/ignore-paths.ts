@@ -1,7 +1,8 @@
 /**
  * Ignore paths: `timestamp` (a top-level key), `history[].timestamp` (in every item of an
- * array), `*.session_id` (one level down under any key or index), `**.timestamp` (at any depth).
- * A literal segment also matches an array index (`items.0.id`).
+ * array), `*.session_id` (one level down under any key or index), `**.timestamp` (at any depth),
+ * `csrf_token*` (any key that starts with `csrf_token`). A literal segment also matches an array
+ * index (`items.0.id`). The same paths name the session keys of `compare.session.keys`.
  */
 export type IgnorePattern = readonly string[]
 
@@ -22,9 +23,10 @@ export function parseIgnorePath (path: string): IgnorePattern {
 
 interface State { pattern: IgnorePattern, at: number }
 
-function matches (segment: string, key: string, inArray: boolean): boolean {
+export function segmentMatches (segment: string, key: string, inArray: boolean): boolean {
   if (segment === '*') return true
   if (segment === '[]') return inArray
+  if (segment.length > 1 && segment.endsWith('*') && segment !== '**') return key.startsWith(segment.slice(0, -1))
   return segment === key
 }
 
@@ -41,7 +43,7 @@ function advance (states: State[], key: string, inArray: boolean): { next: State
   for (const { pattern, at } of states) {
     const segment = pattern[at]
     if (segment === '**') push(pattern, at)
-    else if (matches(segment, key, inArray)) push(pattern, at + 1)
+    else if (segmentMatches(segment, key, inArray)) push(pattern, at + 1)
   }
   return { next, removed }
 }

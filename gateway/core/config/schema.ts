@@ -49,7 +49,25 @@ const compare = {
     whitespaceInsensitive: { type: 'boolean', default: false },
     headers: { type: 'array', items: { type: 'string', minLength: 1 }, default: ['content-type'] },
     /** Call legacy twice for idempotent requests and drop differences seen between the two. */
-    secondLegacyCall: { type: 'boolean', default: false }
+    secondLegacyCall: { type: 'boolean', default: false },
+    /** Stateful shadows' session comparison (docs/stateful-shadow.md). */
+    session: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /**
+         * Per session key path (ignore-path syntax): `exact` for stored settings, `shape` for
+         * generated text, `ignore` for tokens and times; other keys follow `mode`. The default
+         * fits the legacy app's keys (docs/legacy-app.md §3.2); `keys: {}` turns it off.
+         */
+        keys: {
+          type: 'object',
+          additionalProperties: { enum: ['exact', 'shape', 'ignore'] },
+          default: { chat_settings: 'exact', 'chat_history[].ai': 'shape', 'csrf_token*': 'ignore' }
+        }
+      }
+    }
   }
 } as const
 

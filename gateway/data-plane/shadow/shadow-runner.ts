@@ -198,7 +198,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     let result: ExchangeResult = typeof candidate === 'string'
       ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
       : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
-    if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare))
+    if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
     const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
     publish('shadow-compared', { gateway, pair })
