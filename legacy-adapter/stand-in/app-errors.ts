@@ -18,20 +18,27 @@ export type AppErrorCode =
 export class LegacyAppError extends Error {
   readonly code: AppErrorCode
   readonly status: number
+  /**
+   * True when the view's own `@with_error_handling` answers it: that path has no error_id,
+   * which only the app-level handlers add (docs/legacy-app.md §4.2).
+   */
+  readonly inView: boolean
 
-  constructor (code: AppErrorCode, status: number, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+  constructor (code: AppErrorCode, status: number, message: string, options?: { cause?: unknown, inView?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'LegacyAppError'
     this.code = code
     this.status = status
+    this.inView = options?.inView ?? false
   }
 }
 
 export const validationError = (message: string): LegacyAppError =>
   new LegacyAppError('VALIDATION_ERROR', 400, message)
 
-export const notFoundError = (message: string): LegacyAppError =>
-  new LegacyAppError('RESOURCE_NOT_FOUND', 404, message)
+/** `NotFoundError("シナリオ", id)` raised in a `@with_error_handling` view. */
+export const scenarioNotFoundError = (id: string): LegacyAppError =>
+  new LegacyAppError('RESOURCE_NOT_FOUND', 404, `シナリオが見つかりません (ID: ${id})`, { inView: true })
 
 /** What Python raises for a non-JSON body read with request.get_json() outside a try. */
 export class BadJsonBodyError extends Error {
@@ -48,6 +55,11 @@ export function newErrorId (): string {
 
 export function appErrorBody (code: AppErrorCode, message: string): { error: { code: string, error_id: string, message: string } } {
   return { error: { code, error_id: newErrorId(), message } }
+}
+
+/** `AppError.to_dict()` as `handle_error` answers it inside a view: no error_id. */
+export function inViewErrorBody (code: AppErrorCode, message: string): { error: { code: string, message: string } } {
+  return { error: { code, message } }
 }
 
 export const UNEXPECTED_ERROR_MESSAGE = '予期しないエラーが発生しました'

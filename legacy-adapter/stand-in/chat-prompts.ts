@@ -1,6 +1,7 @@
 /**
- * Prompts of the free chat (雑談) mode. The wording is the stand-in's own; what matters for the
- * contract is the message layout: system prompt, the last 5 exchanges, then the new message.
+ * Prompts of the free chat (雑談) mode. The persona start_chat stores is the legacy app's text
+ * (docs/legacy-app.md §8), since whoever starts a chat fixes it for the rest of the chat; the
+ * feedback wording is the stand-in's own, only its message layout matters.
  */
 import type { LlmMessage } from './offline-llm.js'
 
@@ -10,43 +11,56 @@ export interface HistoryEntry {
   timestamp: string
 }
 
-const PARTNERS: Record<string, string> = {
-  colleague: '同年代の同僚',
-  senior: '入社5年目の先輩社員',
-  junior: '入社1年目の後輩社員',
-  boss: '直属の上司（課長）',
-  client: '取引先の担当者'
-}
-const SITUATIONS: Record<string, string> = {
-  lunch: 'ランチ休憩中',
-  break: '休憩スペースでの小休憩',
-  morning: '朝の始業前',
-  evening: '終業後の帰り支度の時間',
-  party: '社内の懇親会'
-}
-const TOPICS: Record<string, string> = {
-  general: '天気や週末の予定などの一般的な話題',
-  hobby: '趣味',
-  news: '最近のニュース',
-  food: '食べ物やおすすめのお店',
-  work: '仕事の近況'
-}
+const PARTNERS = new Map([
+  ['colleague', '同年代の同僚'],
+  ['senior', '入社5年目程度の先輩社員'],
+  ['junior', '入社2年目の後輩社員'],
+  ['boss', '40代の課長'],
+  ['client', '取引先の担当者（30代後半）']
+])
+const SITUATIONS = new Map([
+  ['lunch', 'ランチ休憩中のカフェテリアで'],
+  ['break', '午後の休憩時間、休憩スペースで'],
+  ['morning', '朝、オフィスに到着して席に着く前'],
+  ['evening', '終業後、退社準備をしている時間'],
+  ['party', '部署の懇親会で']
+])
+const TOPICS = new Map([
+  ['general', '天気や週末の予定など、一般的な話題'],
+  ['hobby', '趣味や休日の過ごし方について'],
+  ['news', '最近のニュースや時事問題について'],
+  ['food', 'ランチや食事、おすすめのお店について'],
+  ['work', '仕事に関する一般的な内容（機密情報は避ける）']
+])
 
-/** Unknown values fall back to generic descriptions, as in legacy. */
-export const describePartner = (key: string): string => PARTNERS[key] ?? '職場の相手'
-export const describeSituation = (key: string): string => SITUATIONS[key] ?? '職場での何気ない時間'
-export const describeTopic = (key: string): string => TOPICS[key] ?? '自由な話題'
+/** Unknown values get legacy's fallbacks (a Map, so "constructor" is unknown, as with dict.get). */
+export const describePartner = (key: string): string => PARTNERS.get(key) ?? '同僚'
+export const describeSituation = (key: string): string => SITUATIONS.get(key) ?? 'オフィスで'
+export const describeTopic = (key: string): string => TOPICS.get(key) ?? '一般的な話題'
 
 export function chatSystemPrompt (partnerType: string, situation: string, topic: string): string {
-  return [
-    `あなたは${describePartner(partnerType)}です。`,
-    `状況：${describeSituation(situation)}`,
-    `話題：${describeTopic(topic)}`,
-    'ユーザーと自然な雑談をしてください。',
-    '・日本語で、2〜3文で話す',
-    '・相手の発言に共感し、ときどき質問を返す',
-    '・セリフのみを出力し、ト書きや解説は書かない'
-  ].join('\n')
+  return `あなたは職場での雑談練習をサポートするAIアシスタントです。
+# 設定
+- 相手: ${describePartner(partnerType)}
+- 状況: ${describeSituation(situation)}
+- 話題: ${describeTopic(topic)}
+
+# 会話の方針
+1. 指定された立場の人物として自然に振る舞ってください
+2. 相手が話しやすいように、適度に質問を投げかけてください
+3. 会話の流れを維持するよう努めてください
+4. 仕事に関する質問が来ても、機密情報などには言及せず一般的な回答をしてください
+
+# 応答の制約
+- 一回の返答は3行程度に収めてください
+- 雑談らしい自然な対話を心がけてください
+- 敬語と略語のバランスを相手との関係性に合わせて調整してください
+
+# 【重要】出力形式について
+- セリフのみを出力してください
+- 動作描写やト書き（例：「（うつむきながら）」「*ため息をつく*」「【沈黙】」など）は一切含めないでください
+- 括弧書きの感情表現や状況説明は禁止です
+- 純粋な会話文のみを返してください`
 }
 
 export const CHAT_START_INSTRUCTION = '上記の設定で、あなたから雑談を始めてください。最初の一言だけを話してください。'

@@ -6,7 +6,7 @@
  */
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { LegacyAppError, UNEXPECTED_ERROR_MESSAGE, appErrorBody } from './app-errors.js'
+import { LegacyAppError, UNEXPECTED_ERROR_MESSAGE, appErrorBody, inViewErrorBody } from './app-errors.js'
 import { sendFlaskJson } from './flask-json.js'
 
 const NOT_FOUND_HTML = '<!doctype html>\n<html lang="ja">\n<head><meta charset="utf-8"><title>ページが見つかりません</title></head>\n' +
@@ -62,7 +62,7 @@ async function legacyErrors (app: FastifyInstance): Promise<void> {
   app.setErrorHandler(async (error, request, reply) => {
     if (error instanceof LegacyAppError) {
       request.log.info({ code: error.code, message: error.message }, 'legacy app error')
-      return sendFlaskJson(reply, error.status, appErrorBody(error.code, error.message))
+      return sendFlaskJson(reply, error.status, error.inView ? inViewErrorBody(error.code, error.message) : appErrorBody(error.code, error.message))
     }
     request.log.error({ err: error }, 'unexpected error')
     return sendFlaskJson(reply, 500, appErrorBody('UNEXPECTED_ERROR', UNEXPECTED_ERROR_MESSAGE))

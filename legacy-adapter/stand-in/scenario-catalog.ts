@@ -1,10 +1,10 @@
 /**
  * The legacy scenario loader and category manager: one scenario per `scenarioN.yaml` (id = file
- * stem), several per list file (`scenarios: [{id, ...}]`), ordered by the id's trailing number.
- * A scenario is harassment-prevention by its `category`, by an id in scenario31-43, or by an id
- * containing "harassment"; gray_zone_* are therefore "regular", a legacy quirk kept on purpose.
+ * stem), several per list file (`scenarios: [{id, ...}]`), in the legacy order (docs/legacy-app.md
+ * §4.2). A scenario is harassment-prevention by its `category`, by an id in scenario31-43, or by
+ * an id containing "harassment"; gray_zone_* are therefore "regular", a legacy quirk kept on purpose.
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { opendir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { SAMPLE_SCENARIOS_DIR } from './sample-scenarios.js'
@@ -80,31 +80,35 @@ function toScenario (id: string, raw: Record<string, unknown>): LegacyScenario {
   }
 }
 
-const trailingNumber = (id: string): number => Number(/(\d+)$/.exec(id)?.[1] ?? Number.MAX_SAFE_INTEGER)
+/** `natural_sort_key`: the id's trailing number, 0 without one. */
+const trailingNumber = (id: string): number => Number(/(\d+)$/.exec(id)?.[1] ?? 0)
 
-/** Legacy ties follow os.listdir order; here scenarioN files first, then the rest by name. */
-function fileOrder (a: string, b: string): number {
-  const numbered = (name: string): number => /^scenario\d+\.ya?ml$/.test(name) ? 0 : 1
-  return numbered(a) - numbered(b) || a.localeCompare(b)
+/** `os.listdir`: readdir(3) order. fs.readdir would not do: libuv sorts its answer by name. */
+async function listDirectory (dir: string): Promise<string[]> {
+  const names: string[] = []
+  for await (const entry of await opendir(dir)) names.push(entry.name)
+  return names
 }
 
 export async function loadScenarioCatalog (dir: string = DEFAULT_SCENARIOS_DIR): Promise<Map<string, LegacyScenario>> {
-  const files = (await readdir(dir)).filter((name) => /\.ya?ml$/.test(name)).sort(fileOrder)
-  const loaded: LegacyScenario[] = []
+  const files = (await listDirectory(dir)).filter((name) => /\.ya?ml$/.test(name))
+  // A dict, as in legacy: an id seen again keeps its first place and takes the later content.
+  const loaded = new Map<string, LegacyScenario>()
   for (const file of files) {
     const document = parse(await readFile(path.join(dir, file), 'utf8')) as Record<string, unknown> | null
     if (document === null || typeof document !== 'object') continue
     if (Array.isArray(document.scenarios)) {
       for (const entry of document.scenarios as Array<Record<string, unknown>>) {
-        if (typeof entry?.id === 'string') loaded.push(toScenario(entry.id, entry))
+        if (typeof entry?.id === 'string') loaded.set(entry.id, toScenario(entry.id, entry))
       }
     } else {
-      loaded.push(toScenario(path.basename(file).replace(/\.ya?ml$/, ''), document))
+      const id = path.basename(file).replace(/\.ya?ml$/, '')
+      loaded.set(id, toScenario(id, document))
     }
   }
-  // Array.prototype.sort is stable, so equal numbers keep file order.
-  loaded.sort((a, b) => trailingNumber(a.id) - trailingNumber(b.id))
-  return new Map(loaded.map((scenario) => [scenario.id, scenario]))
+  // sorted(..., key=natural_sort_key) is stable, and so is Array.prototype.sort.
+  const ordered = [...loaded.values()].sort((a, b) => trailingNumber(a.id) - trailingNumber(b.id))
+  return new Map(ordered.map((scenario) => [scenario.id, scenario]))
 }
 
 /** The summary /api/categorized_scenarios lists. */

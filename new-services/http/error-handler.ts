@@ -25,7 +25,7 @@ export function installErrorHandlers (app: FastifyInstance): void {
   })
 
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return await sendJson(reply, error.statusCode, appErrorBody(error.code, error.message))
+    if (error instanceof AppError) return await sendJson(reply, error.statusCode, appErrorBody(error.code, error.message, error.errorId))
     if (error instanceof LlmRateLimitError) {
       return await sendJson(reply, 429, { error: 'APIの利用制限に達しました。しばらく待ってから再試行してください。', retry_after: error.retryAfterSeconds })
     }

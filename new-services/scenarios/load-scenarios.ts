@@ -1,9 +1,9 @@
 /**
  * Reads a folder of scenario YAML files in the legacy schema: `scenarioN.yaml` holds one
  * scenario whose id is the file stem; a file with `scenarios: [...]` holds several, each with
- * its own `id`. Ordered by the id's trailing number as the legacy loader does.
+ * its own `id`. Listed in the legacy order (docs/legacy-app.md §4.2, docs/new-services.md).
  */
-import { readdir, readFile } from 'node:fs/promises'
+import { opendir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { categorize, HARASSMENT_WARNING_MESSAGE } from './categorize.js'
@@ -25,9 +25,14 @@ export async function scenariosDirFromEnv (env: Record<string, string | undefine
   }
 }
 
+/**
+ * The legacy order: files as the folder lists them (os.listdir), entries in file order, an id
+ * seen again keeping its first place but taking the later content (a Python dict), then a
+ * stable sort by the id's trailing number, 0 without one. Same folder, same order as legacy.
+ */
 export async function loadScenarios (dir: string): Promise<Scenario[]> {
-  const files = (await readdir(dir)).filter((f) => /\.ya?ml$/.test(f)).sort(fileOrder)
-  const found: Scenario[] = []
+  const files = (await listingOrder(dir)).filter((f) => /\.ya?ml$/.test(f))
+  const found = new Map<string, Scenario>()
   for (const file of files) {
     const doc = parse(await readFile(path.join(dir, file), 'utf8')) as unknown
     if (doc == null || typeof doc !== 'object') continue
@@ -35,31 +40,32 @@ export async function loadScenarios (dir: string): Promise<Scenario[]> {
     if (Array.isArray(record.scenarios)) {
       for (const entry of record.scenarios) {
         if (entry != null && typeof entry === 'object' && typeof (entry as Record<string, unknown>).id === 'string') {
-          found.push(toScenario(String((entry as Record<string, unknown>).id), entry as Record<string, unknown>))
+          const id = String((entry as Record<string, unknown>).id)
+          found.set(id, toScenario(id, entry as Record<string, unknown>))
         }
       }
     } else {
-      found.push(toScenario(file.replace(/\.ya?ml$/, ''), record))
+      const id = file.replace(/\.ya?ml$/, '')
+      found.set(id, toScenario(id, record))
     }
   }
-  return found
-    .map((scenario, index) => ({ scenario, index, n: trailingNumber(scenario.id) }))
-    .sort((a, b) => a.n - b.n || a.index - b.index)
-    .map((entry) => entry.scenario)
+  // Array.prototype.sort is stable: equal numbers keep the listing order.
+  return [...found.values()].sort((a, b) => trailingNumber(a.id) - trailingNumber(b.id))
 }
 
 /**
- * Number ties follow the legacy app's os.listdir order, which is arbitrary; like the stand-in,
- * scenarioN files come first, then the others by name, so both list scenarios identically.
+ * The folder's entries in the order readdir(3) returns them, which is what os.listdir gives the
+ * legacy app. Not fs.readdir: libuv sorts that by name, and names are not the listing order.
  */
-function fileOrder (a: string, b: string): number {
-  const numbered = (name: string): number => /^scenario\d+\.ya?ml$/.test(name) ? 0 : 1
-  return numbered(a) - numbered(b) || a.localeCompare(b)
+async function listingOrder (dir: string): Promise<string[]> {
+  const names: string[] = []
+  for await (const entry of await opendir(dir)) names.push(entry.name)
+  return names
 }
 
 function trailingNumber (id: string): number {
   const match = /(\d+)$/.exec(id)
-  return match == null ? Number.MAX_SAFE_INTEGER : Number(match[1])
+  return match == null ? 0 : Number(match[1])
 }
 
 function toScenario (id: string, raw: Record<string, unknown>): Scenario {

@@ -12,6 +12,8 @@ export interface ScenarioCatalog {
   readonly all: readonly Scenario[]
   /** The scenario for a well-formed, known id; undefined otherwise. */
   get (id: unknown): Scenario | undefined
+  /** Any loaded id, without the id syntax check (legacy's category and assist lookups). */
+  find (id: string): Scenario | undefined
   categorized (): { regular_communication: ScenarioSummary[], harassment_prevention: ScenarioSummary[] }
 }
 
@@ -21,6 +23,9 @@ export function createScenarioCatalog (scenarios: readonly Scenario[]): Scenario
     all: scenarios,
     get (id) {
       return isWellFormedScenarioId(id) ? byId.get(id) : undefined
+    },
+    find (id) {
+      return byId.get(id)
     },
     categorized () {
       const result = { regular_communication: [] as ScenarioSummary[], harassment_prevention: [] as ScenarioSummary[] }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { ATTEMPTED_MODELS } from '../chat/chat-feedback-route.js'
 import { asExchanges } from '../chat/history.js'
 import { analyzeStrengths, xpFromScores } from '../chat/strength-analysis.js'
+import { AppError, scenarioNotFoundError } from '../http/app-errors.js'
 import { sendJson } from '../http/flask-json.js'
 import { isLlmFailure, sendLlmFailure } from '../http/llm-failure.js'
 import { readJsonObject, stringField } from '../http/request-body.js'
@@ -53,8 +54,11 @@ export async function scenarioFeedbackRoutes (app: FastifyInstance, context: Ser
 
   app.post('/api/get_assist', async (request, reply) => {
     const data = readBody(request)
-    const scenario = await findScenarioOrReply(context, data?.scenario_id, reply)
-    if (scenario === undefined) return reply
+    // Legacy answers these inside the view, without error_id, and checks no id syntax here.
+    const id = data?.scenario_id
+    if (typeof id !== 'string' || id === '') throw new AppError('VALIDATION_ERROR', 400, 'シナリオIDが必要です', { errorId: false })
+    const scenario = context.scenarios.find(id)
+    if (scenario === undefined) throw scenarioNotFoundError(id)
     const model = resolveModel('scenario', request.session.get('selected_model'), context.env)
     try {
       const suggestion = await context.llm.complete(model, [{ role: 'user', content: assistPrompt(scenario, stringField(data, 'current_context')) }])

@@ -34,9 +34,16 @@ export interface RunningTarget {
   sessionIdFromCookie? (cookieValue: string): string | null
 }
 
+/** What a check may ask of a second instance of the target. */
+export interface TargetOptions {
+  /** Serve this scenario folder instead of the suite's. */
+  scenariosDir?: string
+}
+
 export interface ContractTarget {
   name: string
-  start (): Promise<RunningTarget>
+  /** Boots the target; with options, a second instance a check starts and closes itself. */
+  start (options?: TargetOptions): Promise<RunningTarget>
   /** Names of checks this target intentionally does not meet; they are skipped and listed. */
   differences?: ReadonlySet<string>
   /** The scenario folder the target serves; default the stand-in's samples. */
@@ -49,6 +56,8 @@ export interface CheckContext {
   /** The stored session behind a client's cookie. */
   session (client: ContractClient): Promise<SessionData | null>
   scenarios: ScenarioFixtures
+  /** Another instance of the target (e.g. on a scenario folder of the check's own); closed by the check. */
+  startTarget (options: TargetOptions): Promise<RunningTarget>
 }
 
 export interface ContractCheck {
@@ -80,7 +89,8 @@ export async function runContractSuite (t: Test, target: ContractTarget): Promis
       const sid = running.sessionIdFromCookie === undefined ? client.cookie : running.sessionIdFromCookie(client.cookie)
       return sid === null ? null : await running.readSession(sid)
     },
-    scenarios: loadScenarioFixtures(target.scenariosDir)
+    scenarios: loadScenarioFixtures(target.scenariosDir),
+    startTarget: async (options) => await target.start(options)
   }
 
   for (const check of CONTRACT_CHECKS) {

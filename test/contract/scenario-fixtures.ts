@@ -17,6 +17,8 @@ export interface FixtureScenario {
 }
 
 export interface ScenarioFixtures {
+  /** The folder the target serves. */
+  dir: string
   all: Map<string, FixtureScenario>
   /** A scenarioN with character_setting, regular, not reverse. */
   regular: FixtureScenario
@@ -55,5 +57,5 @@ export function loadScenarioFixtures (dir = SAMPLE_SCENARIOS_DIR): ScenarioFixtu
   if (regular === undefined || reverse === undefined || listEntries.length === 0) {
     throw new Error(`${dir} needs a regular scenarioN, a reverse-role scenario and a list file for the contract suite`)
   }
-  return { all, regular, reverse, listEntry: listEntries[0] }
+  return { dir, all, regular, reverse, listEntry: listEntries[0] }
 }

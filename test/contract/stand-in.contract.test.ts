@@ -14,9 +14,9 @@ import { runContractSuite } from './contract-suite.js'
 
 await runContractSuite(t, {
   name: 'legacy stand-in',
-  async start () {
+  async start ({ scenariosDir } = {}) {
     const sessionDir = await mkdtemp(path.join(tmpdir(), 'stand-in-contract-'))
-    const app = await buildLegacyStandIn({ sessionDir })
+    const app = await buildLegacyStandIn({ sessionDir, scenariosDir })
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
     const reader = createFileSystemSessionStore({ dir: sessionDir })
     return {

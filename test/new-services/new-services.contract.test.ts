@@ -13,9 +13,9 @@ import { runContractSuite } from '../contract/contract-suite.js'
 
 await runContractSuite(t, {
   name: 'new services',
-  async start () {
+  async start ({ scenariosDir } = {}) {
     const sessionDir = await mkdtemp(path.join(tmpdir(), 'new-services-contract-'))
-    const app = await buildNewServices({ session: { mode: 'filesystem', dir: sessionDir }, env: {}, llm: { mode: 'offline' } })
+    const app = await buildNewServices({ session: { mode: 'filesystem', dir: sessionDir }, env: {}, llm: { mode: 'offline' }, scenariosDir })
     const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
     const reader = createFileSystemSessionStore({ dir: sessionDir })
     return {

@@ -1,6 +1,6 @@
 /** The read-only scenario listings: /api/categorized_scenarios and /api/scenario/:id/category. */
 import type { FastifyInstance } from 'fastify'
-import { notFoundError } from '../app-errors.js'
+import { scenarioNotFoundError } from '../app-errors.js'
 import { sendFlaskJson } from '../flask-json.js'
 import { scenarioSummary } from '../scenario-catalog.js'
 import type { StandInContext } from '../stand-in-context.js'
@@ -16,7 +16,7 @@ export async function scenarioCatalogRoutes (app: FastifyInstance, context: Stan
 
   app.get<{ Params: { id: string } }>('/api/scenario/:id/category', async (request, reply) => {
     const scenario = context.scenarios.get(request.params.id)
-    if (scenario === undefined) throw notFoundError(`シナリオが見つかりません: ${request.params.id}`)
+    if (scenario === undefined) throw scenarioNotFoundError(request.params.id)
     return sendFlaskJson(reply, 200, {
       scenario_id: scenario.id,
       category: scenario.category,

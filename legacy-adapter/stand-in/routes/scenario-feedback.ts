@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
+import { LegacyAppError, scenarioNotFoundError } from '../app-errors.js'
 import { sendFlaskJson } from '../flask-json.js'
 import { resolveModel } from '../models.js'
-import { getJsonSilent, stringField } from '../request-body.js'
+import { field, getJsonSilent, stringField } from '../request-body.js'
 import { assistPrompt, scenarioFeedbackPrompt } from '../scenario-prompts.js'
 import { scenarioHistory } from '../session-values.js'
 import type { StandInContext } from '../stand-in-context.js'
@@ -45,8 +46,11 @@ export async function scenarioFeedbackRoutes (app: FastifyInstance, context: Sta
 
   app.post('/api/get_assist', async (request, reply) => {
     const data = getJsonSilent(request)
-    const scenario = findScenario(context, stringField(data, 'scenario_id'), reply)
-    if (scenario === undefined) return reply
+    // No id syntax check here, and both errors are answered by the view: no error_id.
+    const id = field(data, 'scenario_id')
+    if (typeof id !== 'string' || id === '') throw new LegacyAppError('VALIDATION_ERROR', 400, 'シナリオIDが必要です', { inView: true })
+    const scenario = context.scenarios.get(id)
+    if (scenario === undefined) throw scenarioNotFoundError(id)
     // Legacy reads session["selected_model"], which nothing ever writes.
     const model = resolveModel(context.models, 'scenario', request.legacySession.selected_model)
     const suggestion = await context.llm.invoke(model, [

@@ -22,6 +22,13 @@ export function expectAppError (t: Test, response: ContractResponse, status: num
   t.type(response.json?.error?.message, 'string', `${what}: message is a string`)
 }
 
+/** Status, content type and the body byte for byte. */
+export function expectExactBody (t: Test, response: ContractResponse, status: number, text: string, what: string): void {
+  t.equal(response.status, status, `${what}: status ${status}`)
+  t.equal(response.headers['content-type'], 'application/json', `${what}: content-type`)
+  t.equal(response.text, text, `${what}: body bytes`)
+}
+
 /** A route-level error: exactly {"error": message}. */
 export function expectRouteError (t: Test, response: ContractResponse, status: number, message: string, what: string): void {
   expectJson(t, response, status, what)

@@ -1,6 +1,7 @@
 /** Free chat: start_chat, chat (validation, moderation, storage) and chat_feedback. */
 import type { ContractClient } from '../contract-client.js'
 import type { CheckContext, ContractCheck } from '../contract-suite.js'
+import { legacyPersonaPrompt, PERSONA_FALLBACK_CASES, personaCombinations, personaPromptFor } from '../legacy-persona.js'
 import { NAIVE_ISO_TIMESTAMP } from '../wire.js'
 import { expectAppError, expectJson, expectNonEmptyString, expectRouteError, sortedKeys } from './assertions.js'
 
@@ -41,6 +42,34 @@ export const chatChecks: ContractCheck[] = [
       t.equal(history?.[0]?.human, '[雑談開始]')
       t.equal(history?.[0]?.ai, response.json.response, 'start_chat returns the raw stored reply')
       t.match(history?.[0]?.timestamp, NAIVE_ISO_TIMESTAMP)
+    }
+  },
+  {
+    name: 'chat: start_chat stores the legacy persona prompt for every table combination',
+    async run (t, { client, session }) {
+      const browser = client()
+      const stored = async (body: Record<string, unknown>): Promise<any> => {
+        const response = await browser.postWithCsrf('/api/start_chat', body)
+        t.equal(response.status, 200, `start_chat ${JSON.stringify(body)}`)
+        return (await session(browser))?.chat_settings
+      }
+      let mismatches = 0
+      for (const [partner, situation, topic] of personaCombinations()) {
+        const settings = await stored({ model: null, partner_type: partner, situation, topic })
+        if (settings?.system_prompt !== legacyPersonaPrompt(partner, situation, topic)) {
+          mismatches++
+          t.equal(settings?.system_prompt, legacyPersonaPrompt(partner, situation, topic), `${partner} / ${situation} / ${topic}`)
+        }
+      }
+      t.equal(mismatches, 0, 'all 125 partner type / situation / topic combinations store legacy\'s prompt')
+      for (const { keys: [partner, situation, topic], expected } of PERSONA_FALLBACK_CASES) {
+        const settings = await stored({ model: null, partner_type: partner, situation, topic })
+        t.equal(settings?.system_prompt, personaPromptFor(...expected), `fallbacks for ${JSON.stringify([partner, situation, topic])}`)
+        t.match(settings, { partner_type: partner, situation, topic }, 'the keys are stored as sent')
+      }
+      const defaults = await stored({ model: null })
+      t.equal(defaults?.system_prompt, legacyPersonaPrompt('colleague', 'break', 'general'), 'omitted keys: colleague, break, general')
+      t.match(defaults, { partner_type: 'colleague', situation: 'break', topic: 'general' })
     }
   },
   {

@@ -1,11 +1,43 @@
 /** Scenario listing, categories, scenario_chat flow (normal and reverse role), clear, feedback, assist. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { ContractClient } from '../contract-client.js'
 import type { ContractCheck } from '../contract-suite.js'
+import { legacyScenarioOrder } from '../directory-listing.js'
 import { NAIVE_ISO_TIMESTAMP } from '../wire.js'
-import { expectAppError, expectJson, expectNonEmptyString, expectRouteError, sortedKeys } from './assertions.js'
+import { expectExactBody, expectJson, expectNonEmptyString, expectRouteError, sortedKeys } from './assertions.js'
 import { STRENGTH_AXES } from './chat-checks.js'
 
 const SUMMARY_KEYS = ['category', 'description', 'difficulty', 'id', 'requires_consent', 'tags', 'title']
-const trailingNumber = (id: string): number => Number(/(\d+)$/.exec(id)?.[1])
+
+/**
+ * The body legacy's views answer for an unknown scenario themselves (their error decorator, not
+ * the app's handlers): the AppError shape without error_id, as Flask jsonify bytes.
+ */
+export const scenarioNotFoundBody = (id: string): string =>
+  `{"error":{"code":"RESOURCE_NOT_FOUND","message":"\\u30b7\\u30ca\\u30ea\\u30aa\\u304c\\u898b\\u3064\\u304b\\u308a\\u307e\\u305b\\u3093 (ID: ${id})"}}\n`
+const SCENARIO_ID_REQUIRED_BODY = '{"error":{"code":"VALIDATION_ERROR","message":"\\u30b7\\u30ca\\u30ea\\u30aaID\\u304c\\u5fc5\\u8981\\u3067\\u3059"}}\n'
+
+const yamlScenario = (title: string, extra = ''): string =>
+  `title: ${title}\ndescription: ${title}の説明\ndifficulty: 初級\ntags: [順序]\nlearning_points: []\nfeedback_points: []\n${extra}`
+const yamlList = (entries: Array<[string, string]>): string =>
+  'scenarios:\n' + entries.map(([id, extra]) => `  - id: ${id}\n    title: ${id}\n    description: d\n    difficulty: beginner\n    tags: []\n${extra}`).join('')
+
+/**
+ * A folder with ties on 1 and 10 across files (as the legacy folder has: scenario1, training_01,
+ * gray_zone_01; gray_zone_10, scenario10) and an id without a number.
+ */
+const ORDER_FOLDER: Record<string, string> = {
+  'scenario1.yaml': yamlScenario('一'),
+  'scenario2.yaml': yamlScenario('二'),
+  'scenario10.yaml': yamlScenario('十'),
+  'scenario31.yaml': yamlScenario('三十一'),
+  'harassment_gray_zones.yaml': yamlList([['gray_zone_01', ''], ['gray_zone_02', ''], ['gray_zone_10', '']]),
+  'harassment_training.yaml': yamlList([['training_01', '    category: harassment_prevention\n']]),
+  'onboarding.yaml': yamlList([['onboarding_10', ''], ['orientation', '']])
+}
+const ORDER_FOLDER_HARASSMENT = new Set(['scenario31', 'training_01'])
 
 export const scenarioChecks: ContractCheck[] = [
   {
@@ -16,9 +48,10 @@ export const scenarioChecks: ContractCheck[] = [
       t.same(sortedKeys(response.json), ['harassment_prevention', 'regular_communication'])
       const listed = [...response.json.regular_communication, ...response.json.harassment_prevention]
       t.same(listed.map((s: any) => s.id).sort(), [...scenarios.all.keys()].sort(), 'every scenario of the folder, once')
+      const order = await legacyScenarioOrder(scenarios.dir)
       for (const [key, harassment] of [['regular_communication', false], ['harassment_prevention', true]] as const) {
-        const ids = response.json[key].map((s: any) => s.id)
-        t.same(ids.map(trailingNumber), [...ids.map(trailingNumber)].sort((a, b) => a - b), `${key} ordered by trailing number`)
+        t.same(response.json[key].map((s: any) => s.id), order.filter((id) => scenarios.all.get(id)?.harassment === harassment),
+          `${key} in the legacy order: trailing number, ties as the folder lists its files`)
         for (const summary of response.json[key]) {
           t.same(sortedKeys(summary), SUMMARY_KEYS, `${summary.id} summary keys`)
           t.equal(summary.category, key, `${summary.id} category`)
@@ -43,7 +76,31 @@ export const scenarioChecks: ContractCheck[] = [
           requires_consent: scenario.harassment
         })
       }
-      expectAppError(t, await browser.get('/api/scenario/scenario999/category'), 404, 'RESOURCE_NOT_FOUND', 'unknown id')
+      for (const id of ['scenario99', 'scenario999', 'Scenario1', 'no_such_scenario']) {
+        expectExactBody(t, await browser.get(`/api/scenario/${id}/category`), 404, scenarioNotFoundBody(id), `unknown id ${id}`)
+      }
+    }
+  },
+  {
+    name: 'scenario: number ties keep the folder\'s listing order',
+    async run (t, { startTarget }) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'contract-scenario-order-'))
+      t.teardown(async () => await rm(dir, { recursive: true, force: true }))
+      for (const [file, text] of Object.entries(ORDER_FOLDER)) await writeFile(path.join(dir, file), text)
+      const target = await startTarget({ scenariosDir: dir })
+      t.teardown(async () => await target.close())
+      const order = await legacyScenarioOrder(dir)
+      t.equal(order[0], 'orientation', 'an id without a trailing number sorts as 0')
+      const browser = new ContractClient(target.baseUrl)
+      const response = await browser.get('/api/categorized_scenarios')
+      expectJson(t, response, 200, 'categorized_scenarios')
+      t.same(response.json.regular_communication.map((s: any) => s.id), order.filter((id) => !ORDER_FOLDER_HARASSMENT.has(id)),
+        'regular_communication: ties as the folder lists the files')
+      t.same(response.json.harassment_prevention.map((s: any) => s.id), order.filter((id) => ORDER_FOLDER_HARASSMENT.has(id)),
+        'harassment_prevention')
+      const category = await browser.get('/api/scenario/orientation/category')
+      expectJson(t, category, 200, 'category of an id outside the scenario_chat id syntax')
+      t.same(category.json, { scenario_id: 'orientation', category: 'regular_communication', requires_consent: false })
     }
   },
   {
@@ -143,6 +200,18 @@ export const scenarioChecks: ContractCheck[] = [
       expectJson(t, response, 200, 'get_assist')
       t.same(sortedKeys(response.json), ['suggestion'])
       expectNonEmptyString(t, response.json.suggestion, 'suggestion')
+    }
+  },
+  {
+    name: 'scenario: get_assist answers an unknown or missing id without error_id',
+    async run (t, { client }) {
+      const browser = client()
+      for (const id of ['scenario99', 'Scenario1']) {
+        expectExactBody(t, await browser.post('/api/get_assist', { scenario_id: id, current_context: '' }), 404, scenarioNotFoundBody(id), `unknown id ${id}`)
+      }
+      for (const body of [{ current_context: 'AI: どうした？' }, { scenario_id: '' }, { scenario_id: null }]) {
+        expectExactBody(t, await browser.post('/api/get_assist', body), 400, SCENARIO_ID_REQUIRED_BODY, `no id in ${JSON.stringify(body)}`)
+      }
     }
   }
 ]
