@@ -51,8 +51,9 @@ t.test('the gateway Deployment', async (t) => {
   const [container] = pod.containers
   const port = container.ports.find((p: Doc) => p.containerPort === 8080)
   t.ok(port, 'listens on 8080')
+  t.equal(container.readinessProbe.httpGet.path, '/ready', 'readiness on /ready (legacy answering, not draining)')
+  t.equal(container.livenessProbe.httpGet.path, '/health', 'liveness on /health (the process answers)')
   for (const probe of ['readinessProbe', 'livenessProbe']) {
-    t.equal(container[probe].httpGet.path, '/health', `${probe} on /health`)
     t.ok([port.name, port.containerPort].includes(container[probe].httpGet.port), `${probe} on the container port`)
   }
   const env = Object.fromEntries(container.env.map((e: Doc) => [e.name, e]))
@@ -77,6 +78,14 @@ t.test('the gateway Deployment', async (t) => {
   const routes = parseRoutesConfig(configMap.data['routes.yaml'])
   t.ok(routes.routes.length > 0, 'and it is a valid routes.yaml')
   for (const feature of Object.values(routes.features)) t.equal(feature.enabled, false, 'every flag starts off')
+
+  // The gateway exits within delayMs + graceMs + 1 s of SIGTERM (runtime/server.ts); the kubelet
+  // kills at terminationGracePeriodSeconds. A preStop hook would run first, inside that period,
+  // and keep /ready at 200 while it ran; the gateway's own delay replaces it.
+  const { delayMs, graceMs } = routes.shutdown
+  t.notOk(container.lifecycle?.preStop, 'no preStop sleep: the gateway serves on for shutdown.delayMs itself, /ready at 503')
+  t.ok(pod.terminationGracePeriodSeconds * 1000 >= delayMs + graceMs + 1000,
+    `terminationGracePeriodSeconds (${pod.terminationGracePeriodSeconds}) covers delayMs ${delayMs} + graceMs ${graceMs} + 1 s`)
 
   const service = find('Service', 'strangler-gateway') as Doc
   t.ok(matches(service.spec.selector, podLabels), 'the Service selects the gateway pods')
@@ -138,6 +147,11 @@ t.test('systemd unit', async (t) => {
   t.match(sections.Service.ExecStart[0], /strangler-gateway\.js start/)
   t.ok(sections.Service.User[0] !== 'root', 'not root')
   t.equal(sections.Service.KillSignal[0], 'SIGTERM')
+  t.equal(sections.Service.KillMode[0], 'mixed', 'SIGTERM to the cluster primary only: each worker gets it once, from the primary')
+  // The unit reads the operator's routes.yaml; the shipped one's shutdown figures are the reference.
+  const { delayMs, graceMs } = parseRoutesConfig(readFileSync(new URL('../../routes.yaml', import.meta.url), 'utf8')).shutdown
+  t.ok(Number(sections.Service.TimeoutStopSec[0]) * 1000 >= delayMs + graceMs + 1000,
+    `TimeoutStopSec (${sections.Service.TimeoutStopSec[0]}) covers delayMs ${delayMs} + graceMs ${graceMs} + 1 s`)
   t.match(sections.Service.ExecReload[0], /-HUP/)
   t.equal(sections.Install.WantedBy[0], 'multi-user.target')
 })

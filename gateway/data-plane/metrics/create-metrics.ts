@@ -78,7 +78,7 @@ export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
     }),
     shadow: {
       sent: new Counter({ name: 'app_shadow_requests_sent_total', help: 'Shadow requests sent to the new service.', labelNames: ['feature'] as const, registers }),
-      dropped: new Counter({ name: 'app_shadow_requests_dropped_total', help: 'Shadows not sent or not compared, by reason: a full budget, a body over its cap, a failed primary, or a stateful snapshot that could not be taken.', labelNames: ['feature', 'reason'] as const, registers }),
+      dropped: new Counter({ name: 'app_shadow_requests_dropped_total', help: 'Shadows not sent or not compared, by reason: a full budget, a body over its cap, a failed primary, a stateful snapshot that could not be taken, or the process shutting down.', labelNames: ['feature', 'reason'] as const, registers }),
       timedOut: new Counter({ name: 'app_shadow_requests_timed_out_total', help: 'Shadow requests the new service did not answer in time.', labelNames: ['feature'] as const, registers })
     },
     diffs: new Counter({ name: 'app_diffs_total', help: 'Differences found between legacy and new responses, by kind.', labelNames: ['feature', 'kind'] as const, registers }),

@@ -37,7 +37,8 @@ t.test('two workers serve one port; a killed worker is replaced; SIGTERM stops a
   const dir = await mkdtemp(join(tmpdir(), 'sg-cluster-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   const file = join(dir, 'routes.yaml')
-  await writeFile(file, routesYaml({ legacy: legacy.url, new: legacy.url }))
+  // Short shutdown figures: nothing is in flight at the SIGTERM below.
+  await writeFile(file, routesYaml({ legacy: legacy.url, new: legacy.url, shutdown: { delayMs: 100, graceMs: 1_000 } }))
 
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--workers', '2', '--config', file], {
     // A prefix of its own, for when startGateway reads REDIS_URL (it only reads overrides here).
