@@ -5,6 +5,7 @@
 # usage: deploy/rollback.sh [feature]
 # env:   GATEWAY_URL          default http://127.0.0.1:8080 (any replica will do)
 #        GATEWAY_ADMIN_TOKEN  the admin bearer token (unset: only works from loopback)
+#        ROLLBACK_REASON      optional: why, in the audit trail and the rollback alert (500 characters kept)
 # exit:  0 rolled back and healthy, 1 the gateway refused or failed the rollback,
 #        2 usage, 3 the gateway cannot be reached, 4 rolled back but /health is not ok
 set -euo pipefail
@@ -29,14 +30,26 @@ if [[ -n "${GATEWAY_ADMIN_TOKEN:-}" ]]; then
   auth=(--config -)
 fi
 
-# call METHOD PATH: writes the response body to $body, prints the HTTP status.
+# call METHOD PATH [CURL_ARGS...]: writes the response body to $body, prints the HTTP status.
 call() {
+  local method="$1" path="$2"
+  shift 2
   if [[ ${#auth[@]} -gt 0 ]]; then
-    curl -sS --max-time 10 -X "$1" -o "$body" -w '%{http_code}' "${auth[@]}" "$url$2" <<<"header = \"Authorization: Bearer ${GATEWAY_ADMIN_TOKEN}\""
+    curl -sS --max-time 10 -X "$method" -o "$body" -w '%{http_code}' "${auth[@]}" "$@" "$url$path" <<<"header = \"Authorization: Bearer ${GATEWAY_ADMIN_TOKEN}\""
   else
-    curl -sS --max-time 10 -X "$1" -o "$body" -w '%{http_code}' "$url$2"
+    curl -sS --max-time 10 -X "$method" -o "$body" -w '%{http_code}' "$@" "$url$path"
   fi
 }
+
+# The reason as a JSON body, without jq: control characters dropped, \ and " escaped.
+data=()
+reason="$(printf '%s' "${ROLLBACK_REASON:-}" | tr -d '\000-\037')"
+reason="${reason:0:500}"
+if [[ -n "$reason" ]]; then
+  reason="${reason//\\/\\\\}"
+  reason="${reason//\"/\\\"}"
+  data=(-H 'content-type: application/json' --data-binary "{\"reason\":\"${reason}\"}")
+fi
 
 # json_list KEY: the strings of a flat JSON array in $body ("a, b"), without needing jq.
 json_list() {
@@ -46,7 +59,7 @@ json_list() {
 target="${feature:-every feature}"
 path="/admin/rollback${feature:+/$feature}"
 echo "rolling back $target at $url ..."
-if ! status="$(call POST "$path")"; then
+if ! status="$(call POST "$path" ${data[@]+"${data[@]}"})"; then
   echo "FAILED: cannot reach the gateway at $url; nothing was changed" >&2
   exit 3
 fi

@@ -124,6 +124,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   }
   app.addHook('onClose', async () => {
     unsubscribeAll(app)
+    shadow.close()
     await shadow.idle()
     await stateful.close()
     await holder.close()
@@ -137,7 +138,9 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   await app.register(snapshotRoutes, { holder, stateful })
   await app.register(proxyPlugin, { holder, shadow, pinSecret: env.GATEWAY_PIN_SECRET })
   answerExpectContinue(app, () => holder.current().config.limits.bodyBytes)
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, {
+    shadowState: () => ({ bufferedBytes: shadow.bytes.used, eventLoopDelayP99Ms: shadow.pressure.p99Ms, shedding: shadow.pressure.high })
+  })
   return app
 }
 

@@ -1,6 +1,7 @@
 /**
  * The data plane's events, published on node:diagnostics_channel: an upstream call failed, new
- * failed and legacy served instead, and a shadow was sent, dropped, timed out or compared.
+ * failed and legacy served instead, and a shadow was sampled, sent, dropped, timed out, compared
+ * or ended.
  * Metrics and the report's recorder subscribe; so can an operator's own code, a test or an APM
  * agent, in any order and at any time, without the publisher knowing. Publishing is free when
  * nothing subscribes.
@@ -13,8 +14,21 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ExchangeResult } from '../analysis/diff/diff-types.js'
 import type { StatefulDropReason } from './shadow/stateful-shadow.js'
 
-/** `shutdown`: queued or running when the process began to stop (runtime/server.ts), abandoned at once. */
-export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | 'shutdown' | StatefulDropReason
+/**
+ * `shutdown`: queued or running when the process began to stop (runtime/server.ts), abandoned at once.
+ * `pressure`: the gateway's event-loop delay was over `shadow.protect.eventLoopDelayMs`.
+ * `memory`: its bytes (request body, legacy's captured answer) would have gone over `shadow.maxBufferedBytes`.
+ * `client_aborted`: the client went away (or its body broke a limit) before the shadow could start.
+ */
+export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | 'primary_not_captured' | 'shutdown' |
+'pressure' | 'memory' | 'client_aborted' | StatefulDropReason
+
+/**
+ * How a sampled shadow ended; each sampled one ends exactly once. `compared`: a verdict on content
+ * (equal or different). `errored`: it ran but gave none (new failed or timed out, a body too large
+ * or undecodable, an internal failure). `dropped`: never ran or was cut short, with a DropReason.
+ */
+export type ShadowOutcome = 'compared' | 'dropped' | 'errored'
 
 export interface ComparedPair {
   feature: string
@@ -35,6 +49,10 @@ export interface GatewayEvents {
   pinned: FromGateway & { request: FastifyRequest, feature: string, side: 'legacy' | 'new' }
   /** A pin that was ignored: forged, expired, for another feature, or pins are off. */
   'pin-ignored': FromGateway & { reason: 'invalid' | 'expired' | 'other_feature' | 'disabled' }
+  /** A request was sampled for a shadow; it ends in one `shadow-ended`. */
+  'shadow-sampled': FromGateway & { feature: string }
+  /** A sampled shadow ended, exactly once: compared, dropped (with its reason) or errored. */
+  'shadow-ended': FromGateway & { feature: string, outcome: ShadowOutcome, reason?: DropReason }
   'shadow-sent': FromGateway & { feature: string }
   'shadow-dropped': FromGateway & { feature: string, reason: DropReason }
   'shadow-timed-out': FromGateway & { feature: string }

@@ -57,6 +57,22 @@ t.test('rolls back one feature, then all, and checks /health', async (t) => {
   t.equal(audit.entries[0].action, 'rollback.all')
 })
 
+t.test('ROLLBACK_REASON goes with the rollback, into the audit trail (and so the alert)', async (t) => {
+  const upstream = await startServer(namedUpstream('both'))
+  t.teardown(() => upstream.close())
+  const { app, url } = await gateway(t, upstream.url)
+  const reason = 'p95 "doubled" after deploy C:\\build\\4711\tsee #ops'
+  const one = await rollbackSh({ GATEWAY_URL: url, GATEWAY_ADMIN_TOKEN: TOKEN, ROLLBACK_REASON: reason }, 'chat')
+  t.equal(one.code, 0, one.stderr)
+  const [entry] = (await app.inject({ method: 'GET', url: '/admin/audit', headers: { authorization: `Bearer ${TOKEN}` } })).json().entries
+  t.match(entry, { action: 'rollback', feature: 'chat', reason: 'p95 "doubled" after deploy C:\\build\\4711see #ops' }, 'quotes and backslashes kept, the tab dropped')
+
+  const long = await rollbackSh({ GATEWAY_URL: url, GATEWAY_ADMIN_TOKEN: TOKEN, ROLLBACK_REASON: 'x'.repeat(600) })
+  t.equal(long.code, 0, 'a long reason is cut, never a reason to refuse the rollback')
+  const [all] = (await app.inject({ method: 'GET', url: '/admin/audit', headers: { authorization: `Bearer ${TOKEN}` } })).json().entries
+  t.equal(all.reason, 'x'.repeat(500))
+})
+
 t.test('says what went wrong, with exit codes scripts can use', async (t) => {
   const upstream = await startServer(namedUpstream('both'))
   t.teardown(() => upstream.close())

@@ -3,7 +3,7 @@
  * feature and minute, minutes older than the retention dropped as time moves on. Bounded by
  * features x retention x (4 cells x (2 + buckets used) + 2) numbers.
  */
-import { observePair, observeSide, type AddCounter } from './observe.js'
+import { observePair, observeShadowCount, observeSide, type AddCounter } from './observe.js'
 import { DEFAULT_RETENTION_MINUTES, MINUTE_MS, type LatencyRecorder, type MinuteCounts } from './recorder-types.js'
 
 export function createMemoryRecorder (retentionMinutes = DEFAULT_RETENTION_MINUTES): LatencyRecorder {
@@ -30,6 +30,7 @@ export function createMemoryRecorder (retentionMinutes = DEFAULT_RETENTION_MINUT
   return {
     retentionMinutes,
     recordShadowPair (pair, now = Date.now()) { observePair(add, pair, now) },
+    recordShadowCount (feature, count, now = Date.now()) { observeShadowCount(add, feature, count, now) },
     recordLive (feature, side, observation, now = Date.now()) {
       observeSide(add, feature, Math.floor(now / MINUTE_MS), 'live', side, observation)
     },

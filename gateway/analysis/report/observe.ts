@@ -1,8 +1,8 @@
 /** Turns observations into counter increments; the recorders differ only in where those go. */
 import { bucketIndex } from './latency-buckets.js'
 import {
-  DIFFERENT_FIELD, FIELDS, isError, MINUTE_MS, PAIRS_FIELD,
-  type ShadowPair, type Side, type SideObservation, type Source
+  COVERAGE_FIELDS, DIFFERENT_FIELD, FIELDS, isError, KNOWN_FIELD, MINUTE_MS, PAIRS_FIELD,
+  type ShadowCoverageCount, type ShadowPair, type Side, type SideObservation, type Source
 } from './recorder-types.js'
 
 export type AddCounter = (feature: string, minute: number, field: string, delta: number) => void
@@ -23,4 +23,9 @@ export function observePair (add: AddCounter, pair: ShadowPair, now: number): vo
   observeSide(add, pair.feature, minute, 'shadow', 'new', pair.candidate)
   add(pair.feature, minute, PAIRS_FIELD, 1)
   if (pair.different) add(pair.feature, minute, DIFFERENT_FIELD, 1)
+  else if (pair.known === true) add(pair.feature, minute, KNOWN_FIELD, 1)
+}
+
+export function observeShadowCount (add: AddCounter, feature: string, count: ShadowCoverageCount, now: number): void {
+  add(feature, Math.floor(now / MINUTE_MS), COVERAGE_FIELDS[count], 1)
 }

@@ -21,9 +21,14 @@ export interface ShadowPair {
   legacy: SideObservation
   /** `{ latencyMs: null, status: 0 }` when new gave no answer (timeout, connection error). */
   candidate: SideObservation
-  /** The comparison found differences (verdict `different`). */
+  /** The comparison found differences (verdict `different`) that are not all known. */
   different: boolean
+  /** Every difference it found is an accepted known difference: counted apart, not judged. */
+  known?: boolean
 }
+
+/** A sampled shadow (`sampled`), then how it ended (data-plane/events.ts ShadowOutcome). */
+export type ShadowCoverageCount = 'sampled' | 'compared' | 'dropped' | 'errored'
 
 export interface MinuteCounts {
   /** Minutes since the epoch. */
@@ -34,6 +39,8 @@ export interface MinuteCounts {
 export interface LatencyRecorder {
   /** Called by the shadow plugin once a pair is compared. Never throws, never waits. */
   recordShadowPair (pair: ShadowPair, now?: number): void
+  /** Called once when a shadow is sampled and once when it ends. Never throws, never waits. */
+  recordShadowCount (feature: string, count: ShadowCoverageCount, now?: number): void
   /** Called for live traffic (flag/canary), one side per request. Never throws, never waits. */
   recordLive (feature: string, side: Side, observation: SideObservation, now?: number): void
   /** The last `minutes` minutes of one feature, oldest first; only minutes with data. */
@@ -48,6 +55,14 @@ export const MINUTE_MS = 60_000
 
 export const PAIRS_FIELD = 'shadow:pairs'
 export const DIFFERENT_FIELD = 'shadow:diff'
+export const KNOWN_FIELD = 'shadow:known'
+/** Per ShadowCoverageCount, e.g. `shadow:sampled`. */
+export const COVERAGE_FIELDS: Readonly<Record<ShadowCoverageCount, string>> = Object.freeze({
+  sampled: 'shadow:sampled',
+  compared: 'shadow:compared',
+  dropped: 'shadow:dropped',
+  errored: 'shadow:errored'
+})
 
 export interface CellFields {
   requests: string

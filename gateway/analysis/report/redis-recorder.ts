@@ -6,7 +6,7 @@
  * (a report is statistics, not an audit trail) and the next batch tries again.
  */
 import type { Redis } from 'ioredis'
-import { observePair, observeSide, type AddCounter } from './observe.js'
+import { observePair, observeShadowCount, observeSide, type AddCounter } from './observe.js'
 import { DEFAULT_RETENTION_MINUTES, MINUTE_MS, type LatencyRecorder, type MinuteCounts } from './recorder-types.js'
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000
@@ -69,6 +69,7 @@ export function createRedisRecorder (options: RedisRecorderOptions): RedisLatenc
     flush,
     dropped: () => droppedIncrements,
     recordShadowPair (pair, now = Date.now()) { observePair(add, pair, now) },
+    recordShadowCount (feature, count, now = Date.now()) { observeShadowCount(add, feature, count, now) },
     recordLive (feature, side, observation, now = Date.now()) {
       observeSide(add, feature, Math.floor(now / MINUTE_MS), 'live', side, observation)
     },

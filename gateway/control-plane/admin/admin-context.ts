@@ -1,6 +1,7 @@
-/** What every admin route file needs: the gateway handle, the audit log, and the caller. */
+/** What every admin route file needs: the gateway handle, the audit log, the rollback alerts, and the caller. */
 import type { FastifyRequest } from 'fastify'
-import type { AuditAction, AuditLog } from '../audit/audit-log.js'
+import type { RollbackAlerts } from '../alerts/alerts-plugin.js'
+import type { AuditAction, AuditEntry, AuditLog } from '../audit/audit-log.js'
 import type { GatewayHandle } from '../../data-plane/build-gateway.js'
 import { UnknownFeatureError } from '../../core/errors.js'
 import { adminCallerOf } from './auth.js'
@@ -8,6 +9,8 @@ import { adminCallerOf } from './auth.js'
 export interface AdminContext {
   gateway: GatewayHandle
   audit: AuditLog
+  /** app.alerts (the alerts plugin); NO_ROLLBACK_ALERTS without it. */
+  alerts: RollbackAlerts
 }
 
 export interface AuditFields {
@@ -15,6 +18,7 @@ export interface AuditFields {
   feature: string | null
   before: unknown
   after: unknown
+  reason?: string
 }
 
 /**
@@ -22,14 +26,20 @@ export interface AuditFields {
  * is logged and returned as a warning for the response.
  */
 export async function recordAudit (ctx: AdminContext, request: FastifyRequest, fields: AuditFields): Promise<string[]> {
+  return (await recordAuditEntry(ctx, request, fields)).warnings
+}
+
+/** recordAudit, also returning the entry (as recorded, or as it would have been). */
+export async function recordAuditEntry (ctx: AdminContext, request: FastifyRequest, fields: AuditFields): Promise<{ entry: AuditEntry, warnings: string[] }> {
   const who = adminCallerOf(request) ?? { tokenId: null, remoteAddress: request.socket.remoteAddress ?? 'unknown' }
   request.log.info({ admin: who, change: fields }, 'admin change')
+  const entry: AuditEntry = { at: new Date().toISOString(), who, ...fields, requestId: request.id }
   try {
-    await ctx.audit.record({ at: new Date().toISOString(), who, ...fields, requestId: request.id })
-    return []
+    await ctx.audit.record(entry)
+    return { entry, warnings: [] }
   } catch (err) {
     request.log.error({ err, change: fields }, 'writing the audit entry failed; the change itself was made')
-    return [`the change was made but its audit entry could not be written: ${(err as Error).message}`]
+    return { entry, warnings: [`the change was made but its audit entry could not be written: ${(err as Error).message}`] }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Every route under /admin, behind the admin auth hook: flags, rollback, reload, audit, tester pins, the
  * diff records, and, when this instance has them, the report and migration status (the report
- * plugin), rollouts (the rollout plugin) and the dashboard. Unknown /admin paths answer 404 here
+ * plugin), rollouts (the rollout plugin) and the dashboard. Rollbacks are alerted through
+ * `app.alerts` when the alerts plugin was registered first. Unknown /admin paths answer 404 here
  * instead of falling through to the proxy (and so to the legacy app). A route marked
  * `config.adminPublic` (the dashboard page and its assets, which hold no data) skips the hook.
  *
@@ -11,13 +12,16 @@
 import type { FastifyInstance, FastifySchemaValidationError, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { AdminBadRequestError, AdminNotFoundError } from '../../core/errors.js'
+import { NO_ROLLBACK_ALERTS } from '../alerts/alerts-plugin.js'
 import auditPlugin from '../audit/audit-plugin.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import { dashboardRoutes, type DashboardOptions } from '../dashboard/dashboard-routes.js'
 import type { AdminContext } from './admin-context.js'
 import { createAdminAuth } from './auth.js'
 import { diffRoutes } from './diff-routes.js'
+import { knownDiffRoutes } from './known-diff-routes.js'
 import { flagRoutes } from './flag-routes.js'
+import { handoffRoutes } from './handoff-routes.js'
 import { pinRoutes } from './pin-routes.js'
 import { reloadRoutes } from './reload-routes.js'
 import { reportRoutes } from './report-routes.js'
@@ -51,7 +55,7 @@ function badRequest (errors: FastifySchemaValidationError[], dataVar: string): E
 async function adminPlugin (app: FastifyInstance, options: AdminPluginOptions): Promise<void> {
   if (!app.hasDecorator('gateway')) throw new Error('the admin plugin needs app.gateway: register it on the instance buildGateway returns')
   if (!app.hasDecorator('adminAudit')) await app.register(auditPlugin, { audit: options.audit })
-  const ctx: AdminContext = { gateway: app.gateway, audit: app.adminAudit }
+  const ctx: AdminContext = { gateway: app.gateway, audit: app.adminAudit, alerts: app.hasDecorator('alerts') ? app.alerts : NO_ROLLBACK_ALERTS }
   const auth = options.auth ?? createAdminAuth({ token: options.token, log: app.log }).hook
 
   await app.register(async function adminScope (scope) {
@@ -64,7 +68,9 @@ async function adminPlugin (app: FastifyInstance, options: AdminPluginOptions): 
     await scope.register(rollbackRoutes, ctx)
     await scope.register(reloadRoutes, ctx)
     await scope.register(pinRoutes, ctx)
-    await scope.register(diffRoutes, { store: app.gateway.diffStore })
+    await scope.register(handoffRoutes, ctx)
+    await scope.register(diffRoutes, { store: app.gateway.diffStore, known: app.hasDecorator('knownDifferences') ? app.knownDifferences : undefined })
+    if (app.hasDecorator('knownDifferences')) await scope.register(knownDiffRoutes, { ctx, known: app.knownDifferences })
     if (app.hasDecorator('reportContext')) {
       await scope.register(reportRoutes)
       await scope.register(dashboardRoutes, options.dashboard ?? {})

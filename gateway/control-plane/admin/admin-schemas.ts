@@ -98,8 +98,17 @@ const rollbackAnswer = answer({
   after: { type: 'object', additionalProperties: true },
   warnings: strings
 })
-export const rollbackAllSchema = { response: rollbackAnswer } as const
-export const rollbackFeatureSchema = { params: featureParams, response: rollbackAnswer } as const
+/** Optional: a POST without a body is `{}` (rollback-routes.ts). */
+const rollbackBody = {
+  type: 'object',
+  properties: {
+    /** Why, in the operator's words: in the audit entry and the rollback alert. */
+    reason: { type: 'string', minLength: 1, maxLength: 500 }
+  },
+  additionalProperties: false
+} as const
+export const rollbackAllSchema = { body: rollbackBody, response: rollbackAnswer } as const
+export const rollbackFeatureSchema = { params: featureParams, body: rollbackBody, response: rollbackAnswer } as const
 
 export const reloadSchema = {
   response: {
@@ -215,4 +224,48 @@ export const issuePinSchema = {
     ...answer({ token: { type: 'string' }, feature: { type: 'string' }, side: { type: 'string' }, expiresAt: { type: 'string' }, warnings: strings }),
     201: { type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } }, additionalProperties: true }
   }
+} as const
+
+const knownEntry = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    feature: { type: 'string' },
+    route: { type: 'string' },
+    path: { type: 'string' },
+    kind: { type: 'string' },
+    reason: { type: 'string' },
+    acceptedAt: { type: 'string' },
+    expiresAt: { type: ['string', 'null'] }
+  },
+  additionalProperties: true
+} as const
+
+export const knownDiffsSchema = {
+  response: answer({ known: { type: 'array', items: knownEntry } })
+} as const
+
+export const addKnownDiffSchema = {
+  body: {
+    type: 'object',
+    properties: {
+      feature: { type: 'string', minLength: 1 },
+      /** The route template, as the diff record names it. */
+      route: { type: 'string', minLength: 1 },
+      /** The difference's path, or an ignore-path pattern (`items[].id`). */
+      path: { type: 'string', minLength: 1 },
+      kind: { type: 'string', enum: DIFFERENCE_KINDS },
+      reason: { type: 'string', minLength: 3, maxLength: 500 },
+      /** How long the acceptance holds (`30d`); absent: until removed. */
+      ttl: { type: 'string', pattern: '^[0-9]{1,6}[smhd]$' }
+    },
+    required: ['feature', 'route', 'path', 'kind', 'reason'],
+    additionalProperties: false
+  },
+  response: { ...answer(knownEntry.properties), 201: knownEntry }
+} as const
+
+export const removeKnownDiffSchema = {
+  params: { type: 'object', properties: { id: { type: 'string', pattern: '^[0-9a-f]{12}$' } }, required: ['id'] },
+  response: answer({ removed: { type: 'string' } })
 } as const

@@ -14,12 +14,15 @@ export interface AuditCaller {
 }
 
 /** The admin API's own actions. */
-export type AdminAuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload' | 'pin.issue'
+export type AdminAuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload' | 'pin.issue' | 'diff.known.add' | 'diff.known.remove'
 
 /** A rollout's entries: an operator's action or the controller's decision (rollout-audit.ts). */
 export type RolloutAuditAction = `rollout.${OperatorAction | Decision}`
 
-export type AuditAction = AdminAuditAction | RolloutAuditAction
+/** The alert queue's entries: an alert it gave up on (gateway/control-plane/alerts). */
+export type AlertAuditAction = 'alert.dropped'
+
+export type AuditAction = AdminAuditAction | RolloutAuditAction | AlertAuditAction
 
 export interface AuditEntry {
   /** ISO 8601 */
@@ -29,6 +32,8 @@ export interface AuditEntry {
   feature: string | null
   before: unknown
   after: unknown
+  /** Why, in the caller's words (a rollback's optional `reason`). */
+  reason?: string
   requestId?: string
 }
 

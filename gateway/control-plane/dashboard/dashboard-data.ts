@@ -3,6 +3,7 @@
  * each feature's flag (with sources), phase, report, per-minute series and rollout, overall
  * progress, and the newest diff records.
  */
+import type { KnownDifferences } from '../../analysis/known-differences/known-difference.js'
 import { describeFlags, type FeatureView } from '../admin/flag-view.js'
 import type { DiffRecord, DiffStore } from '../../analysis/diff-store/diff-store-types.js'
 import { buildFeatureReport, type FeatureReport, type ReportContext } from '../report/build-report.js'
@@ -34,8 +35,16 @@ export interface DashboardData {
 
 export interface DashboardSources {
   diffStore: DiffStore
+  /** Accepted known differences: each shown difference says whether it is one. */
+  known?: KnownDifferences
   /** The rollout plugin's view; absent when the gateway runs without it. */
   rollout?: (feature: string) => Promise<RolloutView | null>
+}
+
+/** Each difference marked `known` (true or false) when the gateway keeps known differences. */
+function markKnown (record: DiffRecord, known: KnownDifferences | undefined, now: number): DiffRecord {
+  if (known === undefined) return record
+  return { ...record, differences: record.differences.map((d) => ({ ...d, known: known.match(record.feature, record.route, d, now) !== undefined })) }
 }
 
 export async function buildDashboardData (
@@ -63,7 +72,7 @@ export async function buildDashboardData (
       return { name, flag: flags.features[name], report, series: summariseSeries(minutes), rollout: rolloutView }
     })),
     sources.diffStore.list({ limit: diffLimit }).then(
-      (result) => ({ records: result.records, error: null }),
+      (result) => ({ records: result.records.map((record) => markKnown(record, sources.known, now)), error: null }),
       (err: unknown) => ({ records: [], error: (err as Error).message })
     )
   ])

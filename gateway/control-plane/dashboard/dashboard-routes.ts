@@ -61,6 +61,7 @@ export async function dashboardRoutes (app: FastifyInstance, options: DashboardO
   app.get<{ Querystring: { window?: string } }>('/dashboard-data', { schema: dashboardDataSchema }, async (request) => {
     const windowMinutes = app.reportWindow(request.query.window, defaultWindow)
     const rollout = app.hasDecorator('rollout') ? app.rollout.view : undefined
-    return await buildDashboardData(app.reportContext(), { diffStore: app.gateway.diffStore, rollout }, windowMinutes, diffLimit)
+    const known = app.hasDecorator('knownDifferences') ? app.knownDifferences : undefined
+    return await buildDashboardData(app.reportContext(), { diffStore: app.gateway.diffStore, rollout, known }, windowMinutes, diffLimit)
   })
 }

@@ -9,7 +9,7 @@ import { effectiveFlag } from '../../data-plane/routing/effective-flag.js'
 import type { MemoryReader, MemoryReading } from '../../analysis/report/backend-memory.js'
 import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
 import { countsSince, type ReportSince } from '../../analysis/report/since.js'
-import { summariseWindow, type SideFigures, type WindowFigures } from '../../analysis/report/summarise-window.js'
+import { summariseWindow, type CoverageFigures, type SideFigures, type WindowFigures } from '../../analysis/report/summarise-window.js'
 import { decideVerdict, planThresholds, type Recommendation } from '../../analysis/report/verdict.js'
 import type { VerdictThresholds } from '../../core/config/verdict-thresholds.js'
 
@@ -41,10 +41,16 @@ export interface FeatureReport {
   phase: FeaturePhase
   /** Both sides answered the same mirrored requests. */
   shadow: WindowFigures['shadow']
+  /**
+   * The shadows sampled in the window and how they ended; `ratio` (compared / sampled) is the
+   * effective coverage: the share of sampled traffic the comparison really saw.
+   */
+  coverage: CoverageFigures
   /** Live requests of the feature: old = legacy-served, new = new-served (the canary). */
   canary: { old: SideFigures, new: SideFigures }
   memory: { old: MemoryReading, new: MemoryReading }
-  diffRate: { shadowPairs: number | null, diffStore: number | null }
+  /** `knownPairs`: shadow pairs whose every difference is an accepted known difference, left out of `shadowPairs`. */
+  diffRate: { shadowPairs: number | null, knownPairs: number, diffStore: number | null }
   sampleSizes: { shadowPairs: number, canaryOld: number, canaryNew: number, minimum: number }
   thresholds: VerdictThresholds
   recommendation: Recommendation
@@ -91,9 +97,10 @@ export async function buildFeatureReport (
     generatedAt: new Date(now).toISOString(),
     phase: phaseOf(ctx.snapshot, ctx.overrides, feature),
     shadow: figures.shadow,
+    coverage: figures.coverage,
     canary: figures.live,
     memory: { old: oldMemory, new: newMemory },
-    diffRate: { shadowPairs: figures.shadow.diffRate, diffStore: storedRate },
+    diffRate: { shadowPairs: figures.shadow.diffRate, knownPairs: figures.shadow.known, diffStore: storedRate },
     sampleSizes: {
       shadowPairs: figures.shadow.pairs,
       canaryOld: figures.live.old.requests,

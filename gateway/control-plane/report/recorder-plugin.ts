@@ -11,6 +11,7 @@ import { createMemoryRecorder } from '../../analysis/report/memory-recorder.js'
 import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
 import { createRedisRecorder } from '../../analysis/report/redis-recorder.js'
 import { subscribe } from '../../data-plane/events.js'
+import { allKnown } from '../../analysis/known-differences/known-difference.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,14 +55,22 @@ async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOpti
   const live = recorder
   app.decorate('latencyRecorder', live)
 
-  subscribe(app, 'shadow-compared', ({ pair: { feature, legacy, candidate, result } }) => {
+  // With the known-differences plugin, a pair whose every difference is accepted counts apart.
+  const known = app.hasDecorator('knownDifferences') ? app.knownDifferences : undefined
+  subscribe(app, 'shadow-compared', ({ pair: { feature, route, legacy, candidate, result } }) => {
+    const accepted = result.verdict === 'different' && allKnown(known, feature, route, result.differences)
     live.recordShadowPair({
       feature,
       legacy,
       candidate: candidate ?? { latencyMs: null, status: 0 },
-      different: result.verdict === 'different'
+      different: result.verdict === 'different' && !accepted,
+      known: accepted
     })
   })
+
+  // Coverage: every sampled shadow, and how it ended (compared, dropped or errored).
+  subscribe(app, 'shadow-sampled', ({ feature }) => { live.recordShadowCount(feature, 'sampled') })
+  subscribe(app, 'shadow-ended', ({ feature, outcome }) => { live.recordShadowCount(feature, outcome) })
 
   app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const exchange = request.proxy

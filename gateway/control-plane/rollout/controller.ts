@@ -12,11 +12,19 @@
  *
  * The step index lives only in the state, and it moves only by a fenced compare-and-set, so a
  * replica taking over continues exactly where the last one stopped: never a step skipped or twice.
+ *
+ * Only the lock holder drives (drive() returns before applying or evaluating otherwise), and a
+ * holder whose lock has lapsed finds its fenced writes refused. So a rollback's alert is sent
+ * where its override was applied and the state write marking it applied succeeded: by exactly
+ * one replica, also when the holder died between the decision and the override and the next
+ * holder applies it.
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { ConfigHolder } from '../../data-plane/config-holder.js'
 import type { RolloutConfig } from '../../core/config/gateway-config.js'
-import type { OverrideStore } from '../../data-plane/overrides/override-store.js'
+import type { FeatureOverride, OverrideStore } from '../../data-plane/overrides/override-store.js'
+import type { RollbackAlerts } from '../alerts/alerts-plugin.js'
+import { handoffGate, type HandoffGate } from '../handoff/handoff-gate.js'
 import { buildFeatureReport, type ReportContext } from '../report/build-report.js'
 import { readBaseline, windowMinutesSince } from '../../analysis/report/since.js'
 import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
@@ -41,7 +49,11 @@ export interface RolloutControllerOptions {
   metrics: RolloutMetrics
   log: FastifyBaseLogger
   replicaId: string
+  /** Told of every automatic rollback once applied (the alerts plugin's app.alerts). */
+  alerts?: RollbackAlerts
   now?: () => number
+  /** Runs before a promotion when the plan says handoffCheck (default: the real check). */
+  handoffCheck?: HandoffGate
 }
 
 export interface RolloutController {
@@ -81,10 +93,27 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     return result === 'written'
   }
 
+  /** The automatic rollback's alert: from the step's override (or what was there) to ROLLED_BACK. */
+  function alertRollback (state: RolloutState, previous: FeatureOverride | undefined, at: number): void {
+    if (options.alerts === undefined) return
+    // A holder taking over after the last one wrote the override but not the state finds it
+    // already rolled back: what was rolled back is then the step's override.
+    const step = state.steps[state.stepIndex]
+    const before = previous !== undefined && !sameOverride(previous, ROLLED_BACK) ? previous : stepOverride(step)
+    options.alerts.rollback({
+      record: { at: new Date(at).toISOString(), who, action: 'rollout.rollback', feature: state.feature, before: { ...before }, after: { ...ROLLED_BACK } },
+      by: 'rollout-controller',
+      why: state.reason,
+      gates: state.last?.figures?.reasons.map((r) => r.code) ?? [],
+      step: stepLabel(step)
+    })
+  }
+
   async function apply (state: RolloutState): Promise<RolloutState | null> {
     const { feature } = state
     const desired = state.status === 'aborted' || state.status === 'rolled_back' ? ROLLED_BACK : stepOverride(state.steps[state.stepIndex])
-    if (!state.dryRun && !sameOverride(overrides.get(feature), desired)) await overrides.set(feature, desired)
+    const previous = overrides.get(feature)
+    if (!state.dryRun && !sameOverride(previous, desired)) await overrides.set(feature, desired)
     const at = now()
     const next: RolloutState = { ...state, applied: true, updatedAt: at }
     let action: Decision | null = null
@@ -97,6 +126,7 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     }
     if (!await write(next, state, action)) return null
     if (action === 'done') metrics.decision(feature, 'done')
+    if (state.status === 'rolled_back' && !state.dryRun) alertRollback(state, previous, at)
     log.info({ feature, step: state.steps[state.stepIndex], status: next.status, override: state.dryRun ? null : desired }, 'rollout step applied')
     return { ...next, version: state.version + 1 }
   }
@@ -117,6 +147,8 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     const figures = decisionFigures(report)
     const verdict = stepVerdict(state.steps[state.stepIndex], figures)
     const result = decide({ verdict: verdict.verdict, readySince: state.readySince, bakeMs: plan.bakeMs, autoRollback: plan.autoRollback, dryRun: state.dryRun, now: at })
+    const blocked = await (options.handoffCheck ?? handoffGate)({ feature, plan, decision: result.decision, config: holder.current().config, log })
+    if (blocked !== null) Object.assign(result, { decision: 'hold', why: blocked })
     const evaluation: Evaluation = { at, decision: result.decision, why: verdict.why ?? result.why, figures }
     const next: RolloutState = { ...state, readySince: result.readySince, last: evaluation, updatedAt: at }
     if (result.decision === 'promote') {

@@ -73,7 +73,9 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
     report: () => app.reportContext(),
     metrics: createRolloutMetrics(app.metrics.registry),
     log: app.log.child({ component: 'rollout' }),
-    replicaId
+    replicaId,
+    // Registered before this plugin (registerControlPlane), the alerts plugin hears of automatic rollbacks.
+    ...(app.hasDecorator('alerts') ? { alerts: app.alerts } : {})
   })
   const describeController = async (): Promise<ControllerView> => ({
     replicaId,

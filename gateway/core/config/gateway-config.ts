@@ -44,3 +44,6 @@ export type RolloutConfig = NonNullable<FeatureConfig['rollout']>
 /** `shadow`: flag off, judged on shadow pairs; N: flag on, canary N%. */
 export type RolloutStep = RolloutConfig['steps'][number]
 export type RouteConfig = GatewayConfig['routes'][number]
+/** Rollback alerts (gateway/control-plane/alerts, docs/alerts.md). */
+export type AlertsConfig = GatewayConfig['alerts']
+export type AlertSinkConfig = AlertsConfig['sinks'][string]

@@ -90,6 +90,13 @@ function nodeAt (doc: Document, segments: Array<string | number>): Node | undefi
   return undefined
 }
 
+/** What the names under a `propertyNames` map must look like, by the map's key. */
+const PROPERTY_NAME_RULES: Record<string, string> = {
+  features: 'feature names are lower-case letters, digits and _ (they become USE_NEW_<FEATURE>)',
+  sinks: 'sink names are lower-case letters, digits, _ and - (they become the sink label of the app_alerts_* metrics)',
+  labels: 'label names are letters, digits and _, not starting with a digit (Alertmanager\'s rule)'
+}
+
 function schemaProblem (doc: Document, error: ErrorObject, at: Locate): ConfigProblem {
   const segments = segmentsOf(error.instancePath)
   let node = nodeAt(doc, segments)
@@ -111,7 +118,7 @@ function schemaProblem (doc: Document, error: ErrorObject, at: Locate): ConfigPr
   } else if (error.keyword === 'propertyNames') {
     const key = String(error.params.propertyName)
     where = [...segments, key]
-    message = 'feature names are lower-case letters, digits and _ (they become USE_NEW_<FEATURE>)'
+    message = PROPERTY_NAME_RULES[String(segments.at(-1))] ?? 'is not an allowed name'
     if (isMap(node)) {
       const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key)
       if (isNode(pair?.key)) node = pair.key
@@ -140,6 +147,7 @@ function semanticProblems (doc: Document, config: Partial<GatewayConfig>, at: Lo
       if (typeof entry === 'string' && parseCidr(entry) === null) problem(['trustedProxies', i], 'must be an IP address or a CIDR such as 10.0.0.0/8 or fd00::/8')
     })
   }
+  alertProblems(config.alerts, problem)
   const features = config.features ?? {}
   if (!Array.isArray(config.routes)) return problems
   config.routes.forEach((route, i) => {
@@ -152,6 +160,23 @@ function semanticProblems (doc: Document, config: Partial<GatewayConfig>, at: Lo
     }
   })
   return problems
+}
+
+/** A sink names its URL once (in the file or by an environment variable); a secret or labels only where they are used. */
+function alertProblems (alerts: unknown, problem: (segments: Array<string | number>, message: string) => void): void {
+  if (alerts === null || typeof alerts !== 'object') return
+  const { publicUrl, sinks } = alerts as { publicUrl?: unknown, sinks?: unknown }
+  if (typeof publicUrl === 'string' && /^https?:\/\//.test(publicUrl) && !URL.canParse(publicUrl)) problem(['alerts', 'publicUrl'], 'must be a URL')
+  if (sinks === null || typeof sinks !== 'object') return
+  for (const [name, sink] of Object.entries(sinks as Record<string, unknown>)) {
+    if (sink === null || typeof sink !== 'object') continue
+    const { type, url, urlEnv, secretEnv, labels } = sink as Record<string, unknown>
+    const where = ['alerts', 'sinks', name]
+    if ((url === undefined) === (urlEnv === undefined)) problem(where, 'give url or urlEnv (the environment variable holding the URL), one of the two')
+    if (typeof url === 'string' && /^https?:\/\//.test(url) && !URL.canParse(url)) problem([...where, 'url'], 'must be a URL')
+    if (secretEnv !== undefined && type !== 'webhook') problem([...where, 'secretEnv'], 'only a webhook sink signs its body')
+    if (labels !== undefined && type !== 'alertmanager') problem([...where, 'labels'], 'labels are for an alertmanager sink')
+  }
 }
 
 function deepFreeze<T> (value: T): T {

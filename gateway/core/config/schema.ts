@@ -94,6 +94,8 @@ const rollout = {
     autoRollback: { type: 'boolean', default: true },
     /** Say what would be done, change nothing. */
     dryRun: { type: 'boolean', default: false },
+    /** Run the session handoff check (gateway/control-plane/handoff/) before each promotion; a failure holds the step. */
+    handoffCheck: { type: 'boolean', default: false },
     /** The verdict thresholds for this feature's rollout decisions (minSamples above). */
     thresholds: {
       type: 'object',
@@ -239,7 +241,24 @@ export const routesSchema = {
         /** Stateful shadows: how long a session snapshot (and new's resulting session) may live. */
         snapshotTtlMs: { ...positiveInt, default: 30_000 },
         /** Stateful shadows: the longest the user's request waits for the session snapshot read. */
-        snapshotReadTimeoutMs: { ...positiveInt, default: 200 }
+        snapshotReadTimeoutMs: { ...positiveInt, default: 200 },
+        /**
+         * Bytes held for shadows: mirrored request bodies and the captured copies of legacy's
+         * answers, while a shadow holds them. A shadow that would go over is dropped (`memory`).
+         */
+        maxBufferedBytes: { type: 'integer', minimum: 0, default: 32 * 1024 * 1024 },
+        /** The gateway's own pressure, above which new shadows are shed (`pressure`). */
+        protect: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            /** p99 event-loop delay (ms) over the last window above which shadows are shed; 0: off. */
+            eventLoopDelayMs: { type: 'integer', minimum: 0, default: 0 },
+            /** Length of the window the p99 is taken over. */
+            windowMs: { type: 'integer', minimum: 100, default: 1_000 }
+          }
+        }
       }
     },
     diffStore: {
@@ -273,6 +292,58 @@ export const routesSchema = {
          * default: a request whose upstream answers in the time the gateway allows it can finish.
          */
         graceMs: { type: 'integer', minimum: 0, default: 30_000 }
+      }
+    },
+    /**
+     * An alert on every rollback (an operator's POST /admin/rollback[/:feature], the rollout
+     * controller's automatic one), sent by the replica that rolled back, from a bounded queue
+     * that never holds the rollback up (gateway/control-plane/alerts/, docs/alerts.md).
+     */
+    alerts: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        /** The gateway as operators reach it: alerts link to <publicUrl>/admin/report/<feature>. null: no link. */
+        publicUrl: { type: ['string', 'null'], pattern: '^https?://[^\\s/]+', default: null },
+        /** Longest wait for a sink's answer, per attempt; a slower one counts as failed and is retried. */
+        timeoutMs: { ...positiveInt, default: 15_000 },
+        /** Alerts waiting per sink (the one being sent included); when full, a new alert is dropped. */
+        queueSize: { ...positiveInt, default: 100 },
+        retry: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            /** Tries per alert and sink, the first included. */
+            attempts: { ...positiveInt, default: 8 },
+            /** Wait before the second try; doubled before each next one, up to maxDelayMs. */
+            initialDelayMs: { type: 'integer', minimum: 0, default: 1_000 },
+            maxDelayMs: { type: 'integer', minimum: 0, default: 60_000 }
+          }
+        },
+        /** By name (the `sink` label of the app_alerts_* metrics). Each gives `url` or `urlEnv`, not both (load-config.ts). */
+        sinks: {
+          type: 'object',
+          default: {},
+          propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
+          additionalProperties: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type'],
+            properties: {
+              /** slack: {"text"} to an incoming webhook; webhook: the alert as JSON; alertmanager: POST <url>/api/v2/alerts. */
+              type: { enum: ['slack', 'webhook', 'alertmanager'] },
+              url: { type: 'string', pattern: '^https?://[^\\s/]+' },
+              /** The environment variable holding the URL instead (a Slack webhook URL is a secret itself). */
+              urlEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+              /** webhook: the environment variable holding the HMAC-SHA256 key of X-Strangler-Signature. */
+              secretEnv: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]*$' },
+              /** alertmanager: labels added to every alert (routing, severity, team). */
+              labels: { type: 'object', propertyNames: { pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' }, additionalProperties: { type: 'string' } }
+            }
+          }
+        }
       }
     },
     features: {

@@ -17,6 +17,16 @@ export interface GatewayMetrics {
   activeSessions: Gauge
   memory: Gauge
   shadow: {
+    /** Requests sampled for a shadow; each ends once as compared, dropped or errored. */
+    sampled: Counter<'feature'>
+    /** Sampled shadows with a verdict on content (equal or different). */
+    compared: Counter<'feature'>
+    /** Sampled shadows that ran but gave no verdict (new failed or timed out, too large, undecodable). */
+    errored: Counter<'feature'>
+    /** Sampled, not yet ended (queued or running): sampled - compared - dropped - errored. */
+    pending: Gauge<'feature'>
+    /** compared / sampled since the process started. */
+    coverage: Gauge<'feature'>
     sent: Counter<'feature'>
     /** reason: queue_full, body_too_large, ... (a small fixed set chosen by the shadow plugin). */
     dropped: Counter<'feature' | 'reason'>
@@ -41,6 +51,8 @@ export interface MetricsOptions {
   defaultMetrics?: boolean
   /** Reads the distinct-session count at scrape time. */
   activeSessions?: () => number
+  /** Reads the shadow runner's byte budget and pressure at scrape time. */
+  shadowState?: () => { bufferedBytes: number, eventLoopDelayP99Ms: number, shedding: boolean }
 }
 
 export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
@@ -48,6 +60,15 @@ export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry })
   const registers = [registry]
   const readSessions = options.activeSessions ?? (() => 0)
+  const readShadow = options.shadowState
+  if (readShadow !== undefined) {
+    // Read at scrape time; the registry holds them.
+    const gauge = (name: string, help: string, read: () => number): Gauge =>
+      new Gauge({ name, help, registers, collect () { this.set(read()) } })
+    gauge('app_shadow_buffered_bytes', 'Bytes shadows hold now (mirrored request bodies, captured legacy answers), against shadow.maxBufferedBytes.', () => readShadow().bufferedBytes)
+    gauge('app_shadow_event_loop_delay_p99_seconds', 'The gateway\'s p99 event-loop delay over the last shadow.protect window (0 when protect is off).', () => readShadow().eventLoopDelayP99Ms / 1000)
+    gauge('app_shadow_shedding', '1 while new shadows are shed for the gateway\'s own pressure (shadow.protect), else 0.', () => readShadow().shedding ? 1 : 0)
+  }
 
   return {
     registry,
@@ -77,8 +98,13 @@ export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
       collect () { this.set(process.memoryUsage.rss()) }
     }),
     shadow: {
+      sampled: new Counter({ name: 'app_shadow_requests_sampled_total', help: 'Requests sampled for a shadow; each ends once as compared, dropped or errored.', labelNames: ['feature'] as const, registers }),
+      compared: new Counter({ name: 'app_shadow_requests_compared_total', help: 'Sampled shadows compared to a verdict on content (equal or different).', labelNames: ['feature'] as const, registers }),
+      errored: new Counter({ name: 'app_shadow_requests_errored_total', help: 'Sampled shadows that ran but gave no verdict: new failed or timed out, a body too large or undecodable, an internal failure.', labelNames: ['feature'] as const, registers }),
+      pending: new Gauge({ name: 'app_shadow_requests_pending', help: 'Sampled shadows not ended yet (queued or running).', labelNames: ['feature'] as const, registers }),
+      coverage: new Gauge({ name: 'app_shadow_coverage_ratio', help: 'Compared / sampled shadows since the process started.', labelNames: ['feature'] as const, registers }),
       sent: new Counter({ name: 'app_shadow_requests_sent_total', help: 'Shadow requests sent to the new service.', labelNames: ['feature'] as const, registers }),
-      dropped: new Counter({ name: 'app_shadow_requests_dropped_total', help: 'Shadows not sent or not compared, by reason: a full budget, a body over its cap, a failed primary, a stateful snapshot that could not be taken, or the process shutting down.', labelNames: ['feature', 'reason'] as const, registers }),
+      dropped: new Counter({ name: 'app_shadow_requests_dropped_total', help: 'Shadows not sent or not compared, by reason: a full budget, a body over its cap, a failed primary, a stateful snapshot that could not be taken, the process shutting down, the gateway under pressure, the byte budget, or a client gone before the shadow started.', labelNames: ['feature', 'reason'] as const, registers }),
       timedOut: new Counter({ name: 'app_shadow_requests_timed_out_total', help: 'Shadow requests the new service did not answer in time.', labelNames: ['feature'] as const, registers })
     },
     diffs: new Counter({ name: 'app_diffs_total', help: 'Differences found between legacy and new responses, by kind.', labelNames: ['feature', 'kind'] as const, registers }),

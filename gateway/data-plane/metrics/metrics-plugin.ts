@@ -8,7 +8,7 @@ import fp from 'fastify-plugin'
 import { subscribe } from '../events.js'
 import { firstCookieValue } from '../routing/session-id.js'
 import { createActiveSessions, DEFAULT_ACTIVE_SESSION_WINDOW_MINUTES } from './active-sessions.js'
-import { createMetrics, type GatewayMetrics } from './create-metrics.js'
+import { createMetrics, type GatewayMetrics, type MetricsOptions } from './create-metrics.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,6 +22,8 @@ export interface MetricsPluginOptions {
   activeSessionWindowMinutes?: number
   /** Default true: Node's process metrics next to the app's. */
   defaultMetrics?: boolean
+  /** The shadow runner's byte budget and pressure, read at scrape time. */
+  shadowState?: MetricsOptions['shadowState']
 }
 
 export const UNMATCHED_ENDPOINT = 'unmatched'
@@ -37,7 +39,8 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsPluginOption
   const sessions = createActiveSessions(options.activeSessionWindowMinutes ?? DEFAULT_ACTIVE_SESSION_WINDOW_MINUTES)
   const metrics = options.metrics ?? createMetrics({
     defaultMetrics: options.defaultMetrics,
-    activeSessions: () => sessions.count()
+    activeSessions: () => sessions.count(),
+    shadowState: options.shadowState
   })
   app.decorate('metrics', metrics)
 
@@ -62,6 +65,31 @@ async function metricsPlugin (app: FastifyInstance, options: MetricsPluginOption
   subscribe(app, 'upstream-error', ({ upstream, code }) => { metrics.upstreamErrors.inc({ upstream, code }) })
   subscribe(app, 'pinned', ({ feature, side }) => { metrics.pinned.inc({ feature, side }) })
   subscribe(app, 'pin-ignored', ({ reason }) => { metrics.pinsIgnored.inc({ reason }) })
+  // sampled = compared + dropped + errored + pending, per feature, at every scrape.
+  const ledger = new Map<string, { sampled: number, compared: number }>()
+  const ledgerOf = (feature: string): { sampled: number, compared: number } => {
+    let entry = ledger.get(feature)
+    if (entry === undefined) ledger.set(feature, entry = { sampled: 0, compared: 0 })
+    return entry
+  }
+  const showCoverage = (feature: string): void => {
+    const entry = ledgerOf(feature)
+    metrics.shadow.coverage.set({ feature }, entry.sampled === 0 ? 0 : entry.compared / entry.sampled)
+  }
+  subscribe(app, 'shadow-sampled', ({ feature }) => {
+    metrics.shadow.sampled.inc({ feature })
+    metrics.shadow.pending.inc({ feature })
+    ledgerOf(feature).sampled++
+    showCoverage(feature)
+  })
+  subscribe(app, 'shadow-ended', ({ feature, outcome }) => {
+    metrics.shadow.pending.dec({ feature })
+    if (outcome === 'compared') {
+      metrics.shadow.compared.inc({ feature })
+      ledgerOf(feature).compared++
+      showCoverage(feature)
+    } else if (outcome === 'errored') metrics.shadow.errored.inc({ feature })
+  })
   subscribe(app, 'shadow-sent', ({ feature }) => { metrics.shadow.sent.inc({ feature }) })
   subscribe(app, 'shadow-dropped', ({ feature, reason }) => { metrics.shadow.dropped.inc({ feature, reason }) })
   subscribe(app, 'shadow-timed-out', ({ feature }) => { metrics.shadow.timedOut.inc({ feature }) })

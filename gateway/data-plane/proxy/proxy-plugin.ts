@@ -116,6 +116,8 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
 
     const fallbackWanted = decision.target === 'new' && decision.route?.featureConfig.fallback === true
     let shadowTarget = shadow === undefined ? null : planShadow(request, exchange, lease)
+    // Sampled from here: every way out below ends it once (started, or dropped with a reason).
+    if (shadowTarget !== null) shadow?.sampled(shadowTarget)
     let body: ForwardRequest['body'] = null
     let replayable = true
     if (hasRequestBody(raw)) {
@@ -125,7 +127,14 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
       // Only the copies for replay and shadow are buffered, each within its cap.
       const cap = Math.max(fallbackWanted ? config.limits.replayBodyBytes : 0, shadowTarget === null ? 0 : config.shadow.requestBodyBytes)
       if (cap > 0) {
-        const read = await readUpTo(limited, cap)
+        let read: Awaited<ReturnType<typeof readUpTo>>
+        try {
+          read = await readUpTo(limited, cap)
+        } catch (err) {
+          // The client went away mid-upload, or its body broke limits.bodyBytes: no shadow.
+          if (shadowTarget !== null) shadow?.drop(shadowTarget, err instanceof BodyTooLargeError ? 'body_too_large' : 'client_aborted')
+          throw err
+        }
         replayable = read.complete && read.prefix.length <= config.limits.replayBodyBytes
         body = read.complete ? read.prefix : read.stream()
         if (shadowTarget !== null && (!read.complete || read.prefix.length > config.shadow.requestBodyBytes)) {
@@ -135,6 +144,11 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
       } else {
         replayable = false
         body = limited
+        // shadow.requestBodyBytes 0: no body is kept for a shadow.
+        if (shadowTarget !== null) {
+          shadow?.drop(shadowTarget, 'body_too_large')
+          shadowTarget = null
+        }
       }
     }
 
@@ -177,7 +191,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
     if (shadowRun !== null) {
       // The user's body streams on; a capped copy is kept for the comparison, read to the end
       // even if the user goes away.
-      const { client, captured } = teeForCapture(response.body, config.shadow.responseBodyBytes)
+      const { client, captured } = teeForCapture(response.body, config.shadow.responseBodyBytes, shadowRun.hold)
       shadowRun.primary({ status: response.statusCode, headers: response.headers, captured, startedAt })
       reply.code(response.statusCode)
       reply.headers(clientResponseHeaders(response.headers))

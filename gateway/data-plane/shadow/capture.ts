@@ -11,18 +11,34 @@ export interface Captured {
   truncated: boolean
   /** The body did not arrive whole (upstream error); nothing to compare. */
   failed: boolean
+  /** The copy would have gone over the shadows' byte budget: it was let go, nothing is kept. */
+  overBudget?: boolean
 }
+
+/** Where a copy's bytes are counted (shadow-budget.ts BytesHold); false: no room, stop keeping. */
+export interface CopyHold { take: (bytes: number) => boolean }
 
 /** The bytes of a body up to a cap, and whether any were cut. */
 export class CappedCopy {
   readonly #chunks: Buffer[] = []
   #kept = 0
   #truncated = false
+  #overBudget = false
 
-  constructor (readonly cap: number) {}
+  /** With `hold`, every byte kept is taken from it first; once it refuses, the copy is let go. */
+  constructor (readonly cap: number, readonly hold?: CopyHold) {}
 
   add (chunk: Buffer): void {
+    if (this.#overBudget) return
     const room = this.cap - this.#kept
+    const keep = Math.min(chunk.length, Math.max(room, 0))
+    if (keep > 0 && this.hold !== undefined && !this.hold.take(keep)) {
+      // Over the byte budget: drop what was kept (the shadow is dropped) and keep nothing more.
+      this.#overBudget = true
+      this.#chunks.length = 0
+      this.#kept = 0
+      return
+    }
     if (chunk.length <= room) {
       this.#chunks.push(chunk)
       this.#kept += chunk.length
@@ -36,6 +52,7 @@ export class CappedCopy {
   }
 
   result (failed: boolean): Captured {
+    if (this.#overBudget) return { body: Buffer.alloc(0), truncated: true, failed: true, overBudget: true }
     const body = this.#chunks.length === 1 ? this.#chunks[0] : Buffer.concat(this.#chunks, this.#kept)
     return { body, truncated: this.#truncated, failed }
   }
@@ -44,10 +61,11 @@ export class CappedCopy {
 /**
  * Splits an upstream body into the stream the client gets and a capped copy. Backpressure from
  * the client slows the upstream read; once the client has gone, the rest is read at full speed
- * into the copy (and past the cap, discarded).
+ * into the copy (and past the cap, discarded). The client's stream never depends on the copy:
+ * a copy over the byte budget is let go and the client still gets every byte.
  */
-export function teeForCapture (upstream: Readable, cap: number): { client: Readable, captured: Promise<Captured> } {
-  const copy = new CappedCopy(cap)
+export function teeForCapture (upstream: Readable, cap: number, hold?: CopyHold): { client: Readable, captured: Promise<Captured> } {
+  const copy = new CappedCopy(cap, hold)
   let clientGone = false
   const client = new Readable({
     // The client wants more: let the upstream flow again.

@@ -48,3 +48,51 @@ export function createShadowBudget (maxConcurrent: number, maxQueue: number): Sh
     }
   }
 }
+
+/**
+ * The bytes one shadow holds against the byte budget: its mirrored request body and the captured
+ * copy of legacy's answer. `take` fails, and calls `onRefused` once, when the budget would go
+ * over; `releaseAll` gives everything back (idempotent).
+ */
+export interface BytesHold {
+  take: (bytes: number) => boolean
+  releaseAll: () => void
+  readonly held: number
+}
+
+/** `shadow.maxBufferedBytes`: the bytes every shadow together may hold. */
+export interface ByteBudget {
+  hold: (onRefused: () => void) => BytesHold
+  readonly used: number
+  readonly max: number
+}
+
+export function createByteBudget (max: number): ByteBudget {
+  let used = 0
+  return {
+    get used () { return used },
+    max,
+    hold (onRefused) {
+      let held = 0
+      let refused = false
+      return {
+        get held () { return held },
+        take (bytes) {
+          if (refused) return false
+          if (used + bytes > max) {
+            refused = true
+            onRefused()
+            return false
+          }
+          used += bytes
+          held += bytes
+          return true
+        },
+        releaseAll () {
+          used -= held
+          held = 0
+        }
+      }
+    }
+  }
+}

@@ -8,6 +8,14 @@
  * At shutdown `abandonAll` ends every shadow at once: those queued and those running are counted
  * dropped with reason `shutdown`, their calls are aborted, and any shadow planned afterwards is
  * dropped the same way. A shadow whose outcome was already decided keeps it.
+ *
+ * Shadows never cost the users: while the gateway's own event-loop delay is over
+ * `shadow.protect.eventLoopDelayMs`, new shadows are shed (`pressure`); a shadow whose bytes
+ * (mirrored request body, legacy's captured answer) would take the shadows' total over
+ * `shadow.maxBufferedBytes` is dropped (`memory`) and its copy let go.
+ *
+ * Counts add up: every request the proxy samples (`sampled`) ends exactly once, as compared,
+ * dropped (with a reason) or errored (`shadow-ended`); `pending` are those not ended yet.
  */
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -20,12 +28,13 @@ import type { DiffOutcome, DiffStore } from '../../analysis/diff-store/diff-stor
 import type { SnapshotLease } from '../config-holder.js'
 import type { ForwardRequest } from '../proxy/forward.js'
 import type { Upstream } from '../proxy/upstream-pool.js'
-import type { Captured } from './capture.js'
+import type { Captured, CopyHold } from './capture.js'
 import { callForShadow, type ShadowCallResult } from './shadow-call.js'
-import { createShadowBudget, type ShadowBudget } from './shadow-budget.js'
+import { createByteBudget, createShadowBudget, type ByteBudget, type BytesHold, type ShadowBudget } from './shadow-budget.js'
+import { createShadowPressure, type ShadowPressure } from './shadow-pressure.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
-import { publish, type ComparedPair, type DropReason } from '../events.js'
+import { publish, type ComparedPair, type DropReason, type ShadowOutcome } from '../events.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -68,10 +77,29 @@ export interface ShadowRun {
   abandon: () => void
   /** False once the shadow has ended without needing legacy's answer (a snapshot it could not store). */
   wantsPrimary: () => boolean
+  /** Where the capture of legacy's answer counts its bytes (the byte budget). */
+  hold: CopyHold
+}
+
+/** Per feature, since the runner started: sampled = compared + dropped + errored + pending. */
+export interface ShadowCounts {
+  sampled: number
+  compared: number
+  dropped: number
+  errored: number
+  pending: number
 }
 
 export interface ShadowRunner {
   budget: Pick<ShadowBudget, 'active' | 'queued'>
+  /** The bytes shadows hold now, against `shadow.maxBufferedBytes`. */
+  bytes: Pick<ByteBudget, 'used' | 'max'>
+  /** The gateway's own pressure (`shadow.protect`). */
+  pressure: Pick<ShadowPressure, 'high' | 'p99Ms' | 'limitMs' | 'sample'>
+  /** The proxy sampled this request for a shadow: from now it must end in start, startStateful or drop. */
+  sampled: (target: Pick<ShadowTarget, 'feature'>) => void
+  /** Sampled, compared, dropped, errored and pending, per feature. */
+  counts: () => Record<string, ShadowCounts>
   /** Starts a shadow; null when the budget is full (already counted). */
   start: (target: ShadowTarget, call: ForwardRequest) => ShadowRun | null
   /** Takes the session snapshot (bounded wait), then starts; null when skipped (already counted). */
@@ -86,6 +114,8 @@ export interface ShadowRunner {
    */
   abandonAll: () => number
   idle: () => Promise<void>
+  /** Stops the pressure monitor (the gateway's onClose). */
+  close: () => void
 }
 
 /** One accepted shadow's outcome: decided once, by the exchange or by shutdown, never both. */
@@ -99,7 +129,7 @@ class RunOutcome {
     return true
   }
 
-  /** Shutdown counts it; false when the exchange had already decided. */
+  /** Shutdown (or the byte budget) counts it; false when the exchange had already decided. */
   abandon (): boolean {
     if (this.#state !== 'running') return false
     this.#state = 'abandoned'
@@ -122,15 +152,31 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   const { gateway, store, log, stateful } = options
   // One budget per process; its limits come from the configuration the gateway started with.
   const budget: ShadowBudget = createShadowBudget(options.budget.maxConcurrent, options.budget.maxQueue)
+  const bytes: ByteBudget = createByteBudget(options.budget.maxBufferedBytes)
+  const pressure: ShadowPressure = createShadowPressure(options.budget.protect)
   /** Set by abandonAll: no shadow runs any more. */
   let shutDown = false
   /** Each accepted shadow not yet ended (running or queued), as the function that abandons it. */
-  const live = new Set<() => boolean>()
-  /** The aborts of the shadow calls in flight. */
-  const aborts = new Set<() => void>()
-  const register = (abort: () => void): () => void => {
-    aborts.add(abort)
-    return () => { aborts.delete(abort) }
+  const live = new Set<(reason: DropReason) => boolean>()
+
+  const ledger = new Map<string, ShadowCounts>()
+  const countsOf = (feature: string): ShadowCounts => {
+    let counts = ledger.get(feature)
+    if (counts === undefined) ledger.set(feature, counts = { sampled: 0, compared: 0, dropped: 0, errored: 0, pending: 0 })
+    return counts
+  }
+  const sampled: ShadowRunner['sampled'] = (target) => {
+    const counts = countsOf(target.feature)
+    counts.sampled++
+    counts.pending++
+    publish('shadow-sampled', { gateway, feature: target.feature })
+  }
+  /** The one end of a sampled shadow. */
+  const ended = (feature: string, outcome: ShadowOutcome, reason?: DropReason): void => {
+    const counts = countsOf(feature)
+    counts[outcome]++
+    counts.pending--
+    publish('shadow-ended', { gateway, feature, outcome, reason })
   }
 
   const count = (target: Pick<ShadowTarget, 'feature' | 'route'>, outcome: DiffOutcome): void => {
@@ -140,9 +186,10 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   const drop: ShadowRunner['drop'] = (target, reason) => {
     count(target, 'dropped')
     publish('shadow-dropped', { gateway, feature: target.feature, reason })
+    ended(target.feature, 'dropped', reason)
   }
 
-  const call = async (upstream: Upstream, request: ForwardRequest, target: ShadowTarget): Promise<ShadowCallResult> =>
+  const call = async (upstream: Upstream, request: ForwardRequest, target: ShadowTarget, register: (abort: () => void) => () => void): Promise<ShadowCallResult> =>
     await callForShadow(upstream.pool, {
       method: request.method,
       path: request.path,
@@ -159,7 +206,9 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
    * The two answers compared and recorded; with a snapshot, the two resulting sessions too.
    * Once `outcome` is abandoned (shutdown counted it), it stops at its next step, counting nothing.
    */
-  async function exchange (target: ShadowTarget, request: ForwardRequest, primary: Promise<Primary>, outcome: RunOutcome): Promise<void> {
+  async function exchange (
+    target: ShadowTarget, request: ForwardRequest, primary: Promise<Primary>, outcome: RunOutcome, register: (abort: () => void) => () => void
+  ): Promise<void> {
     const dropped = (reason: DropReason): void => { if (outcome.decide()) drop(target, reason) }
     const snapshot = target.stateful
     if (snapshot !== undefined && !await snapshot.stored) return dropped('snapshot_failed')
@@ -170,16 +219,17 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       shadowHeaders[SNAPSHOT_TTL_HEADER] = String(target.budget.snapshotTtlMs)
     }
     publish('shadow-sent', { gateway, feature: target.feature })
-    const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target)
+    const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target, register)
     // A second legacy call would write the real session again: never for stateful shadows.
     const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined
-      ? call(target.legacy, { ...request, headers: { ...shadowHeaders }, signal: undefined }, target)
+      ? call(target.legacy, { ...request, headers: { ...shadowHeaders }, signal: undefined }, target, register)
       : Promise.resolve(undefined)
     const [candidate, answer, second] = await Promise.all([candidateCall, primary, secondLegacy])
     if (outcome.abandoned) return
     if (answer === null) return dropped('primary_failed')
     const captured = await answer.captured
     if (outcome.abandoned) return
+    if (captured.overBudget === true) return dropped('memory')
     if (captured.failed) return dropped('primary_not_captured')
     const legacy: CapturedResponse = {
       status: answer.status,
@@ -195,13 +245,21 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     await new Promise((resolve) => setImmediate(resolve))
     if (!outcome.decide()) return
     if (candidate === 'timeout') publish('shadow-timed-out', { gateway, feature: target.feature })
-    let result: ExchangeResult = typeof candidate === 'string'
-      ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
-      : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
-    if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
+    let result: ExchangeResult
+    try {
+      result = typeof candidate === 'string'
+        ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
+        : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
+      if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
+    } catch (err) {
+      // The engine failing on one pair is that pair's error, never a shadow that vanishes.
+      log.warn({ err, feature: target.feature, route: target.route }, 'shadow comparison failed')
+      result = { verdict: 'error', differences: [], noiseDropped: 0, reason: 'comparison failed' }
+    }
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
     const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
     publish('shadow-compared', { gateway, pair })
+    ended(target.feature, result.verdict === 'equal' || result.verdict === 'different' ? 'compared' : 'errored')
     // An equal pair has no differences to keep: the store only counts it.
     if (result.verdict === 'equal' && result.differences.length === 0) return await store.countOutcome(target.feature, target.route, 'equal')
     await store.record(buildDiffRecord({
@@ -216,26 +274,46 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     }))
   }
 
+  /** Why a new shadow cannot start now, before it takes anything: shutdown, pressure. */
+  const refusal = (): DropReason | null => shutDown ? 'shutdown' : pressure.high ? 'pressure' : null
+
   function start (target: ShadowTarget, request: ForwardRequest): ShadowRun | null {
     const snapshot = target.stateful
-    if (shutDown) {
-      drop(target, 'shutdown')
+    const refused = refusal()
+    if (refused !== null) {
+      drop(target, refused)
       snapshot?.cleanup().catch(() => {})
       return null
     }
     let resolvePrimary!: (answer: Primary) => void
     const primary = new Promise<Primary>((resolve) => { resolvePrimary = resolve })
-    let ended = false
-    // Abandoned at shutdown, the shadow is counted and gives its place in the budget back at
-    // once; its exchange, left behind with its calls aborted, stops at its next step.
+    let over = false
+    // Abandoned (shutdown, byte budget), the shadow is counted and gives its place in the budget
+    // and its bytes back at once; its exchange, left behind with its calls aborted, stops at its
+    // next step.
     const outcome = new RunOutcome()
     let release!: () => void
     const released = new Promise<void>((resolve) => { release = resolve })
-    const abandon = (): boolean => {
+    const aborts = new Set<() => void>()
+    const register = (abort: () => void): () => void => {
+      aborts.add(abort)
+      return () => { aborts.delete(abort) }
+    }
+    const abandon = (reason: DropReason): boolean => {
       release()
+      hold.releaseAll()
       if (!outcome.abandon()) return false
-      drop(target, 'shutdown')
+      drop(target, reason)
+      for (const abort of [...aborts]) abort()
       return true
+    }
+    // Over the byte budget (now, or later while legacy's answer is captured): dropped at once.
+    // Queued, it leaves the queue when its turn comes (it runs nothing).
+    const hold: BytesHold = bytes.hold(() => { abandon('memory') })
+    const body = Buffer.isBuffer(request.body) ? request.body : null
+    if (body !== null && body.length > 0 && !hold.take(body.length)) {
+      snapshot?.cleanup().catch(() => {})
+      return null
     }
     live.add(abandon)
     // Held from now (the task may wait in the budget's queue) until the shadow's calls are over.
@@ -243,16 +321,25 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     lease?.retain()
     const accepted = budget.tryRun(async () => {
       try {
-        if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome), released])
+        if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome, register), released])
+      } catch (err) {
+        // Anything unforeseen still ends the shadow once, as an error.
+        if (outcome.decide()) {
+          log.warn({ err, feature: target.feature, route: target.route }, 'shadow failed')
+          count(target, 'error')
+          ended(target.feature, 'errored')
+        }
       } finally {
-        ended = true
+        over = true
         live.delete(abandon)
+        hold.releaseAll()
         lease?.release()
         await snapshot?.cleanup()
       }
     })
     if (!accepted) {
       live.delete(abandon)
+      hold.releaseAll()
       lease?.release()
       drop(target, 'budget_full')
       snapshot?.cleanup().catch(() => {})
@@ -267,13 +354,15 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
         resolvePrimary({ ...answer, captured })
       },
       abandon: () => resolvePrimary(null),
-      wantsPrimary: () => !ended && !outcome.abandoned
+      wantsPrimary: () => !over && !outcome.abandoned,
+      hold: { take: (n) => !over && hold.take(n) }
     }
   }
 
   async function startStateful (target: ShadowTarget, request: ForwardRequest, config: GatewayConfig): Promise<ShadowRun | null> {
-    if (shutDown) {
-      drop(target, 'shutdown')
+    const refused = refusal()
+    if (refused !== null) {
+      drop(target, refused)
       return null
     }
     // A full budget drops the shadow before the user waits for a snapshot that would not be used.
@@ -292,11 +381,27 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   const abandonAll = (): number => {
     shutDown = true
     let abandoned = 0
-    for (const abandon of [...live]) if (abandon()) abandoned++
-    for (const abort of [...aborts]) abort()
+    // Each abandoned shadow aborts its own calls.
+    for (const abandon of [...live]) if (abandon('shutdown')) abandoned++
     return abandoned
   }
 
+  const counts = (): Record<string, ShadowCounts> =>
+    Object.fromEntries([...ledger].map(([feature, c]) => [feature, { ...c }]))
+
   log.debug({ budget: options.budget }, 'shadow runner ready')
-  return { budget, start, startStateful, stateful, drop, abandonAll, idle: budget.idle }
+  return {
+    budget,
+    bytes,
+    pressure,
+    sampled,
+    counts,
+    start,
+    startStateful,
+    stateful,
+    drop,
+    abandonAll,
+    idle: budget.idle,
+    close: () => { pressure.close() }
+  }
 }

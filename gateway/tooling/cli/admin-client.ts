@@ -20,14 +20,16 @@ export interface AdminResponse {
 
 export interface AdminClient {
   url: string
-  call (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<AdminResponse>
+  /** `timeoutMs` for a call that runs long on the gateway (the handoff check); default 10 s. */
+  call (method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown, options?: { timeoutMs?: number }): Promise<AdminResponse>
 }
 
 export function createAdminClient ({ url, token }: { url: string, token: string | undefined }): AdminClient {
   const base = url.replace(/\/+$/, '')
   return {
     url: base,
-    async call (method, path, body) {
+    async call (method, path, body, options) {
+      const timeoutMs = options?.timeoutMs ?? REQUEST_TIMEOUT_MS
       const headers: Record<string, string> = { accept: 'application/json' }
       if (token !== undefined && token !== '') headers.authorization = `Bearer ${token}`
       if (body !== undefined) headers['content-type'] = 'application/json'
@@ -37,8 +39,8 @@ export function createAdminClient ({ url, token }: { url: string, token: string 
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
-          headersTimeout: REQUEST_TIMEOUT_MS,
-          bodyTimeout: REQUEST_TIMEOUT_MS
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs
         })
       } catch (err) {
         throw new GatewayUnreachableError(base, err)

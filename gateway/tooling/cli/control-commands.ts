@@ -1,4 +1,4 @@
-/** `status`, `flag <feature> on|off [--canary N]`, `rollback [feature]`. */
+/** `status`, `flag <feature> on|off [--canary N]`, `rollback [feature] [--reason TEXT]`. */
 import type { FeatureView, FlagsView } from '../../control-plane/admin/flag-view.js'
 import { answered, EXIT_FAILURE, EXIT_OK, printWarnings, UsageError, type CommandContext } from './cli-context.js'
 import { formatTable } from '../format-table.js'
@@ -60,9 +60,10 @@ export async function flagCommand (ctx: CommandContext, args: FlagArgs): Promise
   return EXIT_OK
 }
 
-export async function rollbackCommand (ctx: CommandContext, feature: string | undefined): Promise<number> {
+export async function rollbackCommand (ctx: CommandContext, feature: string | undefined, reason?: string): Promise<number> {
   const path = feature === undefined ? '/admin/rollback' : `/admin/rollback/${encodeURIComponent(feature)}`
-  const response = await ctx.client.call('POST', path)
+  // The API takes 500 characters; a longer reason is cut rather than the rollback refused.
+  const response = await ctx.client.call('POST', path, reason === undefined || reason === '' ? undefined : { reason: reason.slice(0, 500) })
   const body = response.body as { rolledBack?: string[], failed?: Array<{ feature: string, error: string }>, warnings?: string[] } | null
   if (ctx.json && response.status < 400) ctx.out.write(`${JSON.stringify(body)}\n`)
   if (!answered(ctx, response)) {

@@ -20,7 +20,9 @@ commands:
   status                           health, upstreams, and every feature's flag, canary and source
   flag <feature> on|off [--canary N]
                                    set a feature's admin override (every replica follows)
-  rollback [feature]               flag off and canary 0 for one feature, or for all
+  rollback [feature] [--reason TEXT]
+                                   flag off and canary 0 for one feature, or for all; the reason
+                                   goes into the audit trail and the rollback alert
   diffs [--feature F] [--limit N]  newest shadow diff records
   report <feature> [--fail-on-not-ready]
                                    old-vs-new report and its verdict
@@ -30,6 +32,9 @@ commands:
   rollout [status] [feature]       where each feature's automatic rollout stands, and why
   rollout start|pause|resume|abort <feature> [--dry-run]
                                    drive a rollout (routes.yaml features.<f>.rollout; docs/rollout.md)
+  handoff check <feature> [--limit N]
+                                   clone recent sessions, run a turn on new then legacy and legacy then new;
+                                   exit 1 unless every sampled session hands off both ways
   golden record --cases FILE --target URL --out FILE [--session-dir DIR | --session-redis URL]
                                    run the cases against a target; save responses and touched session keys
   golden verify --golden FILE --target URL [--config routes.yaml] [--session-dir DIR | --session-redis URL]
@@ -56,6 +61,7 @@ const OPTIONS = {
   feature: { type: 'string' },
   limit: { type: 'string' },
   canary: { type: 'string' },
+  reason: { type: 'string' },
   'fail-on-not-ready': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   config: { type: 'string' },
@@ -132,7 +138,7 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
       case 'flag':
         return await (await import('./control-commands.js')).flagCommand(ctx(), { feature: positionals[0], state: positionals[1], canary: values.canary })
       case 'rollback':
-        return await (await import('./control-commands.js')).rollbackCommand(ctx(), positionals[0] ?? values.feature)
+        return await (await import('./control-commands.js')).rollbackCommand(ctx(), positionals[0] ?? values.feature, values.reason)
       case 'diffs':
         return await (await import('./read-commands.js')).diffsCommand(ctx(), { feature: values.feature, limit: values.limit })
       case 'report':
@@ -141,6 +147,8 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
         return await (await import('./pin-commands.js')).pinCommand(ctx(), { action: positionals[0], feature: positionals[1], side: positionals[2], ttl: values.ttl })
       case 'rollout':
         return await (await import('./rollout-commands.js')).rolloutCommand(ctx(), { positionals, dryRun: values['dry-run'] === true })
+      case 'handoff':
+        return await (await import('./handoff-commands.js')).handoffCommand(ctx(), { positionals, limit: values.limit })
       case 'golden':
         return await (await import('./golden-commands.js')).goldenCommand(ctx(), positionals[0], { ...values, sessionDir: values['session-dir'], sessionRedis: values['session-redis'] })
       case 'perf':

@@ -34,9 +34,47 @@
   const pct = (v) => (v === null || v === undefined ? '-' : `${(v * 100).toFixed(1)}%`)
   const show = (v) => (v === undefined ? '(absent)' : JSON.stringify(v, null, 1))
 
-  async function load () {
+  function adminHeaders () {
     const token = takeToken()
-    const headers = token ? { authorization: `Bearer ${token}` } : {}
+    return token ? { authorization: `Bearer ${token}` } : {}
+  }
+
+  /** An admin call that changes something: JSON in, JSON out, an Error with the gateway's message on failure. */
+  async function adminPost (path, body) {
+    const res = await fetch(path, { method: 'POST', headers: { ...adminHeaders(), 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const answer = await res.json().catch(() => ({}))
+    if (!res.ok) throw new Error(answer.message || `HTTP ${res.status}`)
+    return answer
+  }
+
+  /** A difference's path with its array indices generalised, so the acceptance covers every item. */
+  const signaturePath = (path) => path.split('.').map((s) => (/^\d+$/.test(s) ? '[]' : s)).join('.').replace(/\.\[\]/g, '[]')
+
+  async function acceptKnown (record, difference) {
+    const reason = prompt(`Accept "${difference.path}" (${difference.kind}) on ${record.route} as a known difference. Why?`)
+    if (!reason) return
+    await adminPost('/admin/diffs/known', { feature: record.feature, route: record.route, path: signaturePath(difference.path), kind: difference.kind, reason })
+    await refresh()
+  }
+
+  /** Pins this browser to a side for one feature: the gateway's signed pin, kept in the sg_pin cookie. */
+  async function pinBrowser (feature, side) {
+    const pin = await adminPost('/admin/pins', { feature, side, ttl: '1h' })
+    document.cookie = `sg_pin=${pin.token}; Path=/; Max-Age=3600; SameSite=Lax`
+    document.getElementById('status').textContent = `this browser is pinned to ${side} for ${feature} until ${new Date(pin.expiresAt).toLocaleTimeString()}`
+  }
+
+  function pinCell (name) {
+    const button = (side) => {
+      const b = el('button', { type: 'button', class: `pin pin-${side}`, 'data-side': side }, side)
+      b.addEventListener('click', () => { pinBrowser(name, side).catch((err) => { document.getElementById('status').textContent = String(err.message || err) }) })
+      return b
+    }
+    return el('td', { class: 'pins' }, button('new'), ' ', button('legacy'))
+  }
+
+  async function load () {
+    const headers = adminHeaders()
     const res = await fetch('/admin/dashboard-data', { headers })
     if (res.status === 401 || res.status === 403) {
       const given = prompt('Admin token (GATEWAY_ADMIN_TOKEN)')
@@ -84,7 +122,8 @@
         el('td', { id: `verdict-${f.name}` },
           el('span', { class: `verdict verdict-${rec.status}` }, rec.status),
           el('ul', { class: 'reasons' }, ...rec.reasons.map((r) => el('li', { 'data-code': r.code }, r.message)))),
-        rolloutCell(f, data)
+        rolloutCell(f, data),
+        pinCell(f.name)
       )
     }))
     document.getElementById('progress').textContent =
@@ -161,10 +200,19 @@
         `new ${d.candidate.status} in ${Math.round(d.candidate.latencyMs)} ms  - ${d.differenceCount} difference(s)`),
       el('table', {},
         el('thead', {}, el('tr', {}, el('th', {}, 'field'), el('th', {}, 'legacy (old)'), el('th', {}, 'new'))),
-        el('tbody', {}, ...d.differences.map((x) => el('tr', { class: `diff-row kind-${x.kind}`, title: x.kind },
-          el('td', { class: 'path' }, `${x.path} `, el('span', { class: 'source' }, x.kind)),
+        el('tbody', {}, ...d.differences.map((x) => el('tr', { class: `diff-row kind-${x.kind}${x.known ? ' known' : ''}`, title: x.kind },
+          el('td', { class: 'path' }, `${x.path} `, el('span', { class: 'source' }, x.kind), ' ', knownControl(d, x)),
           el('td', { class: 'legacy' }, show(x.legacy)),
           el('td', { class: 'candidate' }, show(x.candidate)))))))))
+  }
+
+  /** "known" when accepted; else a button to accept it, where the admin API knows about it. */
+  function knownControl (record, difference) {
+    if (difference.known === true) return el('span', { class: 'known-badge' }, 'known')
+    if (difference.known === undefined) return null
+    const b = el('button', { type: 'button', class: 'accept-known' }, 'accept as known')
+    b.addEventListener('click', () => { acceptKnown(record, difference).catch((err) => { document.getElementById('status').textContent = String(err.message || err) }) })
+    return b
   }
 
   async function refresh () {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { chromium } from 'playwright-core'
-import { startSeededDashboard, TOKEN } from './seed.js'
+import { readPin } from '../../../../gateway/data-plane/routing/tester-pin.js'
+import { PIN_SECRET, startSeededDashboard, TOKEN } from './seed.js'
 
 /** The bit of the browser's window the test evaluates in the page (tsconfig has no DOM lib). */
 interface BrowserWindow { getComputedStyle: (element: unknown) => { backgroundColor: string } }
@@ -66,6 +67,22 @@ t.test('headless Chromium shows flags, verdicts, rollouts and a diff side by sid
   t.same(errors, [], 'no script errors')
   t.same(external, [], 'nothing loaded from outside the gateway (no CDN)')
   t.equal(new URL(page.url()).hash, '', 'the token is taken out of the address bar')
+
+  // Accept a difference as known from the page: the prompt asks why, the admin API records it.
+  page.once('dialog', async (dialog) => { await dialog.accept('the model is allowed to leave it out') })
+  await diff.locator('tr.diff-row.kind-missing button.accept-known').click()
+  await page.waitForSelector('.diff-record[data-id="seeded-diff-1"] tr.diff-row.kind-missing .known-badge', { timeout: 10_000 })
+  t.same(app.knownDifferences.list().map(({ feature, route, path, kind, reason }) => ({ feature, route, path, kind, reason })),
+    [{ feature: 'chat', route: '/api/chat', path: 'model_used', kind: 'missing', reason: 'the model is allowed to leave it out' }])
+  t.equal(await diff.locator('tr.diff-row.kind-changed button.accept-known').count(), 1, 'the other difference can still be accepted')
+
+  // Pin this browser to new for chat: the cookie holds a pin the gateway accepts.
+  await page.locator('#flags tr[data-feature="chat"] button.pin-new').click()
+  await page.waitForFunction(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie.includes('sg_pin='), undefined, { timeout: 10_000 })
+  const cookie = (await context.cookies()).find((c) => c.name === 'sg_pin')
+  t.match(readPin({ cookie: `sg_pin=${cookie?.value ?? ''}` }, PIN_SECRET), { status: 'valid', pin: { feature: 'chat', side: 'new' } })
+  t.match(await page.locator('#status').textContent(), /pinned to new for chat/)
+  t.same(errors, [], 'still no script errors')
 
   mkdirSync(OUTPUT_DIR, { recursive: true })
   const file = join(OUTPUT_DIR, 'dashboard.png')

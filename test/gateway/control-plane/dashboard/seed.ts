@@ -11,6 +11,7 @@ import { createAdminAuth } from '../../../../gateway/control-plane/admin/auth.js
 import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.js'
 import auditPlugin from '../../../../gateway/control-plane/audit/audit-plugin.js'
 import type { DiffRecord } from '../../../../gateway/analysis/diff-store/diff-store-types.js'
+import knownDifferencesPlugin from '../../../../gateway/control-plane/report/known-differences-plugin.js'
 import recorderPlugin from '../../../../gateway/control-plane/report/recorder-plugin.js'
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
 import rolloutPlugin from '../../../../gateway/control-plane/rollout/rollout-plugin.js'
@@ -18,6 +19,7 @@ import { routesYaml } from '../../../helpers/gateway.js'
 import { freePort } from '../../../helpers/http-server.js'
 
 export const TOKEN = 'dashboard-test-token'
+export const PIN_SECRET = 'dashboard-pin-secret'
 
 export async function startSeededDashboard (): Promise<{ app: FastifyInstance, url: string }> {
   // The seeded figures stand in for traffic; the upstreams are never called.
@@ -37,8 +39,9 @@ export async function startSeededDashboard (): Promise<{ app: FastifyInstance, u
       { path: '/api/watch/*', feature: 'watch' }
     ]
   }))
-  const app = await buildGateway({ config, env: {} })
+  const app = await buildGateway({ config, env: { GATEWAY_PIN_SECRET: PIN_SECRET } })
   const auth = createAdminAuth({ token: TOKEN }).hook
+  await app.register(knownDifferencesPlugin)
   await app.register(recorderPlugin)
   await app.register(auditPlugin)
   await app.register(reportPlugin, { thresholds: { minSamples: 50 } })

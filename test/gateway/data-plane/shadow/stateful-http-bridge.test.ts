@@ -28,7 +28,7 @@ t.test('new services read snapshots and write results through the gateway', asyn
     t.equal((await post(`${stack.url}${url}`, SID, body)).status, 200, `${url} answered`)
     await shadowsSettled(stack.gateway)
   }
-  t.match((await stack.gateway.gateway.diffStore.summary()).features.chat, { equal: 3, different: 1, dropped: 0 }, 'every turn compared')
+  t.match((await stack.gateway.gateway.diffStore.summary()).features.chat, { equal: 4, different: 0, dropped: 0 }, 'every turn compared, all four equal (both store the legacy persona prompt)')
   const memory = stack.gateway.gateway.shadow.stateful?.snapshots() as unknown as { size: number }
   t.equal(memory.size, 0, 'nothing is left in the gateway\'s memory')
 

@@ -73,6 +73,10 @@ t.test('CLI against a running gateway', async (t) => {
     t.equal(all.code, 0)
     t.same(JSON.parse(all.out).rolledBack.sort(), ['chat', 'watch'])
     t.same(app.gateway.overrides.get('watch'), { enabled: false, canary: 0 })
+    const why = await run('rollback', 'watch', '--reason', 'error rate up since 14:00')
+    t.equal(why.code, 0, why.err)
+    const [entry] = (await app.inject({ method: 'GET', url: '/admin/audit?limit=1', headers: { authorization: `Bearer ${TOKEN}` } })).json().entries
+    t.match(entry, { action: 'rollback', feature: 'watch', reason: 'error rate up since 14:00' }, '--reason reaches the audit trail')
   })
 
   t.test('exit codes: 1 for HTTP errors, 2 for usage, 3 when unreachable', async (t) => {

@@ -1,0 +1,22 @@
+/** The rollout controller's handoff gate: runs only for a plan with handoffCheck, only before a promotion. */
+import t from 'tap'
+import type { GatewayConfig, RolloutConfig } from '../../../../gateway/core/config/gateway-config.js'
+import { createHandoffGate } from '../../../../gateway/control-plane/handoff/handoff-gate.js'
+import type { HandoffResult } from '../../../../gateway/control-plane/handoff/handoff-check.js'
+
+const config = {} as unknown as GatewayConfig
+const plan = (handoffCheck: boolean): RolloutConfig => ({ handoffCheck } as unknown as RolloutConfig)
+
+t.test('holds a promotion with the check\'s reason; leaves everything else alone', async (t) => {
+  let runs = 0
+  const failing = createHandoffGate(async () => { runs++; return { ok: false, status: 'fail', reason: 'session abc new dropped x' } as unknown as HandoffResult })
+  t.equal(await failing({ feature: 'chat', plan: plan(true), decision: 'promote', config }), 'handoff check fail: session abc new dropped x')
+  t.equal(await failing({ feature: 'chat', plan: plan(true), decision: 'would_promote', config }), 'handoff check fail: session abc new dropped x')
+  t.equal(await failing({ feature: 'chat', plan: plan(true), decision: 'bake', config }), null)
+  t.equal(await failing({ feature: 'chat', plan: plan(false), decision: 'promote', config }), null)
+  t.equal(runs, 2)
+  const passing = createHandoffGate(async () => ({ ok: true, status: 'pass', reason: '' } as unknown as HandoffResult))
+  t.equal(await passing({ feature: 'chat', plan: plan(true), decision: 'promote', config }), null)
+  const throwing = createHandoffGate(async () => { throw new Error('boom') })
+  t.equal(await throwing({ feature: 'chat', plan: plan(true), decision: 'promote', config }), 'handoff check failed to run: boom')
+})
