@@ -191,7 +191,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
     if (shadowRun !== null) {
       // The user's body streams on; a capped copy is kept for the comparison, read to the end
       // even if the user goes away.
-      const { client, captured } = teeForCapture(response.body, config.shadow.responseBodyBytes, shadowRun.hold)
+      const { client, captured } = teeForCapture(response.body, config.shadow.responseBodyBytes, shadowRun.hold, shadowRun.wantsPrimary)
       shadowRun.primary({ status: response.statusCode, headers: response.headers, captured, startedAt })
       reply.code(response.statusCode)
       reply.headers(clientResponseHeaders(response.headers))

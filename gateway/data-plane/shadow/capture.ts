@@ -61,10 +61,12 @@ export class CappedCopy {
 /**
  * Splits an upstream body into the stream the client gets and a capped copy. Backpressure from
  * the client slows the upstream read; once the client has gone, the rest is read at full speed
- * into the copy (and past the cap, discarded). The client's stream never depends on the copy:
+ * into the copy (and past the cap, discarded), as long as `stillWanted()` says the shadow wants it. The client's stream never depends on the copy:
  * a copy over the byte budget is let go and the client still gets every byte.
  */
-export function teeForCapture (upstream: Readable, cap: number, hold?: CopyHold): { client: Readable, captured: Promise<Captured> } {
+export function teeForCapture (
+  upstream: Readable, cap: number, hold?: CopyHold, stillWanted: () => boolean = () => true
+): { client: Readable, captured: Promise<Captured> } {
   const copy = new CappedCopy(cap, hold)
   let clientGone = false
   const client = new Readable({
@@ -73,7 +75,10 @@ export function teeForCapture (upstream: Readable, cap: number, hold?: CopyHold)
     destroy (err, callback) {
       if (!client.readableEnded) {
         clientGone = true
-        upstream.resume()
+        // Read on for the shadow only while it still wants the answer: an abandoned one (shutdown,
+        // memory) lets the upstream go, so its connection and pool can close.
+        if (stillWanted()) upstream.resume()
+        else upstream.destroy()
       }
       callback(err)
     }
