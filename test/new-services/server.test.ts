@@ -12,7 +12,7 @@ const SERVER = fileURLToPath(new URL('../../new-services/server.ts', import.meta
 t.test('starts on 127.0.0.1, shares the filesystem session dir, exits 0 on SIGTERM', async (t) => {
   const sessionDir = await mkdtemp(path.join(tmpdir(), 'ns-server-'))
   t.teardown(async () => await rm(sessionDir, { recursive: true, force: true }))
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', SERVER], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SESSION_TYPE: 'filesystem', SESSION_FILE_DIR: sessionDir, LLM_PROVIDER: 'offline', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
   })

@@ -17,7 +17,7 @@ const serverPath = path.join(repoRoot, 'legacy-adapter/stand-in/server.ts')
 t.test('listens where PORT/HOST say, serves, and drains on SIGTERM', async (t) => {
   const sessionDir = await mkdtemp(path.join(tmpdir(), 'stand-in-server-'))
   t.teardown(() => rm(sessionDir, { recursive: true, force: true }))
-  const child = spawn(process.execPath, ['--import', 'tsx', serverPath], {
+  const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', serverPath], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SESSION_FILE_DIR: sessionDir, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit']

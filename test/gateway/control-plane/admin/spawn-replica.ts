@@ -13,7 +13,7 @@ export interface Replica {
 }
 
 export async function spawnReplica (env: Record<string, string>): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', REPLICA], {
+  const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', REPLICA], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })

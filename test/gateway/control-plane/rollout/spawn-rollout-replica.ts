@@ -14,7 +14,7 @@ export interface RolloutReplica {
 }
 
 export async function spawnRolloutReplica (env: Record<string, string>, startTimeoutMs = 30_000): Promise<RolloutReplica> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', FIXTURE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4_000) })
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {

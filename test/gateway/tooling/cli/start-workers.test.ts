@@ -40,7 +40,7 @@ t.test('two workers serve one port; a killed worker is replaced; SIGTERM stops a
   // Short shutdown figures: nothing is in flight at the SIGTERM below.
   await writeFile(file, routesYaml({ legacy: legacy.url, new: legacy.url, shutdown: { delayMs: 100, graceMs: 1_000 } }))
 
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--workers', '2', '--config', file], {
+  const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', CLI, 'start', '--workers', '2', '--config', file], {
     // A prefix of its own, for when startGateway reads REDIS_URL (it only reads overrides here).
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL, GATEWAY_REDIS_PREFIX: uniquePrefix('cluster'), LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe']
