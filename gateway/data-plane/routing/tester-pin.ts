@@ -75,7 +75,11 @@ export function createPinIssuer (secret: string | undefined): PinIssuer {
 /** The pin a request carries, header first; checked only when there is one. */
 export function readPin (headers: IncomingHttpHeaders, secret: string | undefined, nowMs = Date.now()): PinCheck {
   const header = headers[PIN_HEADER]
-  const token = typeof header === 'string' ? header : Array.isArray(header) ? header[0] : firstCookieValue(headers.cookie, PIN_COOKIE)
+  // Runs on every proxied request: the cookie header is only parsed when it names the pin.
+  const cookie = headers.cookie
+  const token = typeof header === 'string'
+    ? header
+    : Array.isArray(header) ? header[0] : cookie?.includes(`${PIN_COOKIE}=`) === true ? firstCookieValue(cookie, PIN_COOKIE) : undefined
   if (token === undefined || token === '') return { status: 'none' }
   return verifyPin(secret, token, nowMs)
 }

@@ -34,7 +34,8 @@ import { createByteBudget, createShadowBudget, type ByteBudget, type BytesHold, 
 import { createShadowPressure, type ShadowPressure } from './shadow-pressure.js'
 import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
-import { publish, type ComparedPair, type DropReason, type ShadowOutcome } from '../events.js'
+import { publish, type ComparedPair, type DropReason } from '../events.js'
+import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -81,15 +82,6 @@ export interface ShadowRun {
   hold: CopyHold
 }
 
-/** Per feature, since the runner started: sampled = compared + dropped + errored + pending. */
-export interface ShadowCounts {
-  sampled: number
-  compared: number
-  dropped: number
-  errored: number
-  pending: number
-}
-
 export interface ShadowRunner {
   budget: Pick<ShadowBudget, 'active' | 'queued'>
   /** The bytes shadows hold now, against `shadow.maxBufferedBytes`. */
@@ -97,7 +89,7 @@ export interface ShadowRunner {
   /** The gateway's own pressure (`shadow.protect`). */
   pressure: Pick<ShadowPressure, 'high' | 'p99Ms' | 'limitMs' | 'sample'>
   /** The proxy sampled this request for a shadow: from now it must end in start, startStateful or drop. */
-  sampled: (target: Pick<ShadowTarget, 'feature'>) => void
+  sampled: (target: { feature: string }) => void
   /** Sampled, compared, dropped, errored and pending, per feature. */
   counts: () => Record<string, ShadowCounts>
   /** Starts a shadow; null when the budget is full (already counted). */
@@ -116,25 +108,6 @@ export interface ShadowRunner {
   idle: () => Promise<void>
   /** Stops the pressure monitor (the gateway's onClose). */
   close: () => void
-}
-
-/** One accepted shadow's outcome: decided once, by the exchange or by shutdown, never both. */
-class RunOutcome {
-  #state: 'running' | 'decided' | 'abandoned' = 'running'
-  get abandoned (): boolean { return this.#state === 'abandoned' }
-  /** The exchange's outcome is final from here; false when shutdown already counted it. */
-  decide (): boolean {
-    if (this.#state !== 'running') return false
-    this.#state = 'decided'
-    return true
-  }
-
-  /** Shutdown (or the byte budget) counts it; false when the exchange had already decided. */
-  abandon (): boolean {
-    if (this.#state !== 'running') return false
-    this.#state = 'abandoned'
-    return true
-  }
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -159,25 +132,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   /** Each accepted shadow not yet ended (running or queued), as the function that abandons it. */
   const live = new Set<(reason: DropReason) => boolean>()
 
-  const ledger = new Map<string, ShadowCounts>()
-  const countsOf = (feature: string): ShadowCounts => {
-    let counts = ledger.get(feature)
-    if (counts === undefined) ledger.set(feature, counts = { sampled: 0, compared: 0, dropped: 0, errored: 0, pending: 0 })
-    return counts
-  }
-  const sampled: ShadowRunner['sampled'] = (target) => {
-    const counts = countsOf(target.feature)
-    counts.sampled++
-    counts.pending++
-    publish('shadow-sampled', { gateway, feature: target.feature })
-  }
-  /** The one end of a sampled shadow. */
-  const ended = (feature: string, outcome: ShadowOutcome, reason?: DropReason): void => {
-    const counts = countsOf(feature)
-    counts[outcome]++
-    counts.pending--
-    publish('shadow-ended', { gateway, feature, outcome, reason })
-  }
+  const { sampled, ended, counts } = createShadowLedger(gateway)
 
   const count = (target: Pick<ShadowTarget, 'feature' | 'route'>, outcome: DiffOutcome): void => {
     // countOutcome never rejects; nothing to wait for on the live path.
@@ -385,9 +340,6 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     for (const abandon of [...live]) if (abandon('shutdown')) abandoned++
     return abandoned
   }
-
-  const counts = (): Record<string, ShadowCounts> =>
-    Object.fromEntries([...ledger].map(([feature, c]) => [feature, { ...c }]))
 
   log.debug({ budget: options.budget }, 'shadow runner ready')
   return {

@@ -7,6 +7,7 @@ import net from 'node:net'
 import t, { type Test } from 'tap'
 import { startGateway } from '../../../helpers/gateway.js'
 import { namedUpstream, startServer } from '../../../helpers/http-server.js'
+import { parseAnswer } from './raw-http.js'
 
 async function gateway (t: Test, limits: Record<string, number> = {}) {
   const legacy = await startServer(namedUpstream('legacy'))
@@ -33,26 +34,6 @@ function readUntil (socket: net.Socket, done: (text: string) => boolean, already
 /** Every byte until the server closes (the requests say `Connection: close`). */
 const untilClose = (): boolean => false
 
-/** The final response's status line, headers and body (de-chunked). */
-function finalResponse (text: string): { head: string, body: string } {
-  const start = text.lastIndexOf('HTTP/1.1 ')
-  const split = text.indexOf('\r\n\r\n', start)
-  const head = text.slice(start, split)
-  let body = text.slice(split + 4)
-  if (/\r\ntransfer-encoding: chunked/i.test(head)) {
-    let out = ''
-    for (let at = 0; ;) {
-      const eol = body.indexOf('\r\n', at)
-      const size = parseInt(body.slice(at, eol), 16)
-      if (!(size > 0)) break
-      out += body.slice(eol + 2, eol + 2 + size)
-      at = eol + 2 + size + 2
-    }
-    body = out
-  }
-  return { head, body }
-}
-
 t.test('the client gets 100 Continue before it sends its body, then the upstream\'s answer to all of it', async (t) => {
   const { port } = await gateway(t)
   const body = Buffer.alloc(2 * 1024 * 1024, 'a')
@@ -62,7 +43,7 @@ t.test('the client gets 100 Continue before it sends its body, then the upstream
   const interim = await readUntil(socket, (text) => text.includes('\r\n\r\n'))
   t.equal(interim, 'HTTP/1.1 100 Continue\r\n\r\n', 'nothing but the interim answer before the body is sent')
   socket.write(body)
-  const { head, body: answer } = finalResponse(await readUntil(socket, untilClose))
+  const { head, body: answer } = parseAnswer(await readUntil(socket, untilClose))
   t.match(head, /^HTTP\/1\.1 200 OK\r\n/)
   const json = JSON.parse(answer) as { upstream: string, bytes: number, headers: Record<string, string> }
   t.equal(json.upstream, 'legacy')
@@ -77,7 +58,7 @@ t.test('a body declared over limits.bodyBytes gets 413 instead of 100, and the c
   socket.write('POST /api/upload HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 4096\r\nExpect: 100-continue\r\n\r\n')
   const received = await readUntil(socket, untilClose)
   t.match(received, /^HTTP\/1\.1 413 Payload Too Large\r\n/, 'the final status first: no 100 Continue')
-  const { head, body } = finalResponse(received)
+  const { head, body } = parseAnswer(received)
   t.match(head, /\r\nconnection: close/i, 'and the server closes: the held-back body never comes')
   t.match(JSON.parse(body), { statusCode: 413, code: 'GW_ERR_BODY_TOO_LARGE' })
 })
@@ -89,5 +70,5 @@ t.test('a request without Expect is unchanged: no interim answer', async (t) => 
   socket.write('POST /api/chat HTTP/1.1\r\nHost: gw.test\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello')
   const received = await readUntil(socket, untilClose)
   t.match(received, /^HTTP\/1\.1 200 OK\r\n/, 'the first bytes are the final answer')
-  t.match(JSON.parse(finalResponse(received).body), { upstream: 'legacy', bytes: 5 })
+  t.match(JSON.parse(parseAnswer(received).body), { upstream: 'legacy', bytes: 5 })
 })

@@ -13,7 +13,7 @@ import recorderPlugin from '../../../../gateway/control-plane/report/recorder-pl
 import reportPlugin from '../../../../gateway/control-plane/report/report-plugin.js'
 import { buildFeatureReport } from '../../../../gateway/control-plane/report/build-report.js'
 import { subscribe, type DropReason } from '../../../../gateway/data-plane/events.js'
-import type { ShadowCounts } from '../../../../gateway/data-plane/shadow/shadow-runner.js'
+import type { ShadowCounts } from '../../../../gateway/data-plane/shadow/shadow-ledger.js'
 import { routesYaml } from '../../../helpers/gateway.js'
 import { namedUpstream, startServer } from '../../../helpers/http-server.js'
 
