@@ -1,5 +1,6 @@
 /** Types shared by the diff engine stages and by the shadow plugin that feeds them. */
 import type { CompareMode } from '../../core/config/gateway-config.js'
+import type { DIFFERENCE_KINDS } from '../../core/config/schema.js'
 
 /** routes.yaml's `compare.mode`, typed by its schema; re-exported for the engine's users. */
 export type { CompareMode }
@@ -38,8 +39,7 @@ export const DEFAULT_COMPARE_RULES: Readonly<CompareRules> = Object.freeze({
   headers: ['content-type']
 })
 
-export type DifferenceKind =
-  'changed' | 'missing' | 'extra' | 'array' | 'status' | 'header' | 'type' | 'session' | 'sse'
+export type DifferenceKind = typeof DIFFERENCE_KINDS[number]
 
 /**
  * One difference between legacy (primary, old) and candidate (new). Body paths are dotted from

@@ -15,7 +15,7 @@ export function createMemoryKnownDifferences (): KnownDifferences {
   return {
     list: () => [...entries.values()],
     async add (entry) {
-      const known = { ...entry, id: newId(), acceptedAt: new Date().toISOString() }
+      const known: KnownDifference = { ...entry, id: newId(), acceptedAt: new Date().toISOString(), source: 'admin' }
       entries.set(known.id, known)
       return known
     },
@@ -39,7 +39,8 @@ export async function createRedisKnownDifferences (options: RedisKnownDifference
   let entries: KnownDifference[] = []
   const refresh = async (): Promise<void> => {
     const all = await redis.hgetall(key)
-    entries = Object.values(all).map((json) => JSON.parse(json) as KnownDifference)
+    // Entries written before `source` existed were all accepted through the admin API.
+    entries = Object.values(all).map((json) => ({ source: 'admin', ...JSON.parse(json) }) as KnownDifference)
   }
   await refresh().catch((err: Error) => options.onError?.(err))
   const timer = setInterval(() => { refresh().catch((err: Error) => options.onError?.(err)) }, options.refreshMs ?? 5_000)
@@ -47,7 +48,7 @@ export async function createRedisKnownDifferences (options: RedisKnownDifference
   return {
     list: () => [...entries],
     async add (entry: NewKnownDifference) {
-      const known = { ...entry, id: newId(), acceptedAt: new Date().toISOString() }
+      const known: KnownDifference = { ...entry, id: newId(), acceptedAt: new Date().toISOString(), source: 'admin' }
       await redis.hset(key, known.id, JSON.stringify(known))
       await refresh()
       return known

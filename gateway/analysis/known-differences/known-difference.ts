@@ -16,14 +16,17 @@ export interface KnownDifference {
   path: string
   kind: DifferenceKind
   reason: string
-  acceptedAt: string
+  /** ISO 8601; null for one declared in routes.yaml. */
+  acceptedAt: string | null
   /** ISO 8601; null: until removed. */
   expiresAt: string | null
-  /** Who accepted it: the admin token's id, null for a loopback caller. */
+  /** Who accepted it: the admin token's id, null for a loopback caller or routes.yaml. */
   acceptedBy: string | null
+  /** `admin`: accepted through the admin API (removable there); `routes.yaml`: declared in compare.known. */
+  source: 'admin' | 'routes.yaml'
 }
 
-export type NewKnownDifference = Omit<KnownDifference, 'id' | 'acceptedAt'>
+export type NewKnownDifference = Omit<KnownDifference, 'id' | 'acceptedAt' | 'source'>
 
 /** A difference's path as segments: `a.b.2.c`, with `[]` kept for shape-mode item paths. */
 function segmentsOf (path: string): readonly string[] {

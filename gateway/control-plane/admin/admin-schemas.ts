@@ -10,6 +10,7 @@ import type { FastifyTypeProvider } from 'fastify'
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts'
 import { MAX_LIST_LIMIT } from '../../analysis/diff-store/diff-store-types.js'
 import { DEFAULT_AUDIT_MAX_ENTRIES } from '../audit/audit-log.js'
+import { DIFFERENCE_KINDS } from '../../core/config/schema.js'
 
 /** Params, querystring and body typed from the route's schema; answers typed by their handlers. */
 export interface AdminTypeProvider extends FastifyTypeProvider {
@@ -129,7 +130,6 @@ export const auditSchema = {
   response: answer({ entries: { type: 'array', items: { type: 'object', additionalProperties: true } } })
 } as const
 
-export const DIFFERENCE_KINDS = ['changed', 'missing', 'extra', 'array', 'status', 'header', 'type', 'session', 'sse'] as const
 export const VERDICTS = ['equal', 'different', 'too_large', 'error'] as const
 
 export const diffsSchema = {
@@ -235,8 +235,9 @@ const knownEntry = {
     path: { type: 'string' },
     kind: { type: 'string' },
     reason: { type: 'string' },
-    acceptedAt: { type: 'string' },
-    expiresAt: { type: ['string', 'null'] }
+    acceptedAt: { type: ['string', 'null'] },
+    expiresAt: { type: ['string', 'null'] },
+    source: { enum: ['admin', 'routes.yaml'] }
   },
   additionalProperties: true
 } as const

@@ -35,6 +35,7 @@ export async function knownDiffRoutes (fastify: FastifyInstance, { ctx, known }:
 
   app.delete('/diffs/known/:id', { schema: removeKnownDiffSchema }, async (request) => {
     const before = known.list().find((entry) => entry.id === request.params.id)
+    if (before?.source === 'routes.yaml') throw new AdminBadRequestError(`known difference ${before.id} is declared in routes.yaml (features.${before.feature}.compare.known): remove it there and reload`)
     if (before === undefined || !await known.remove(request.params.id)) throw new AdminNotFoundError('DELETE', request.url)
     const warnings = await recordAudit(ctx, request, { action: 'diff.known.remove', feature: before.feature, before, after: null })
     return { removed: before.id, warnings }

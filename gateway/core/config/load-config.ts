@@ -159,7 +159,22 @@ function semanticProblems (doc: Document, config: Partial<GatewayConfig>, at: Lo
       problem(['routes', i, 'path'], 'a wildcard is only allowed as the last segment, as in /api/watch/*')
     }
   })
+  knownDifferenceProblems(features, config.routes, problem)
   return problems
+}
+
+/** A declared known difference names a route of its own feature, as the diff records will. */
+function knownDifferenceProblems (features: Partial<GatewayConfig['features']>, routes: GatewayConfig['routes'], problem: (segments: Array<string | number>, message: string) => void): void {
+  for (const [name, feature] of Object.entries(features)) {
+    const known: unknown = feature?.compare?.known
+    if (!Array.isArray(known)) continue
+    known.forEach((entry: { route?: unknown }, i) => {
+      if (typeof entry?.route !== 'string') return
+      if (!routes.some((route) => route?.feature === name && route.path === entry.route)) {
+        problem(['features', name, 'compare', 'known', i, 'route'], `"${entry.route}" is not a route of feature "${name}" (routes: names its paths)`)
+      }
+    })
+  }
 }
 
 /** A sink names its URL once (in the file or by an environment variable); a secret or labels only where they are used. */

@@ -37,6 +37,28 @@ const upstream = {
   }
 } as const
 
+/** The kinds of difference a comparison reports (gateway/analysis/diff/diff-types.ts). */
+export const DIFFERENCE_KINDS = ['changed', 'missing', 'extra', 'array', 'status', 'header', 'type', 'session', 'sse'] as const
+
+/**
+ * A difference this routes.yaml declares known: deliberate ones, such as a list the legacy app
+ * reads from an outside API and new keeps fixed. Counted apart, like those accepted through the
+ * admin API (docs/comparison.md, "Known differences"), and never expiring.
+ */
+const knownDifference = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['route', 'path', 'kinds', 'reason'],
+  properties: {
+    /** The route template, as routes: names it. */
+    route: { type: 'string', pattern: '^/' },
+    /** A difference path in the ignore-path syntax (`models[].name`, `models.**`). */
+    path: { type: 'string', minLength: 1 },
+    kinds: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: DIFFERENCE_KINDS } },
+    reason: { type: 'string', minLength: 3, maxLength: 500 }
+  }
+} as const
+
 const compare = {
   type: 'object',
   additionalProperties: false,
@@ -67,7 +89,8 @@ const compare = {
           default: { chat_settings: 'exact', 'chat_history[].ai': 'shape', 'csrf_token*': 'ignore' }
         }
       }
-    }
+    },
+    known: { type: 'array', items: knownDifference, default: [] }
   }
 } as const
 

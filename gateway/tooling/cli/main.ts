@@ -26,6 +26,10 @@ commands:
   diffs [--feature F] [--limit N]  newest shadow diff records
   report <feature> [--fail-on-not-ready]
                                    old-vs-new report and its verdict
+  known list [--feature F]         known differences: declared in routes.yaml and accepted (docs/comparison.md)
+  known accept <feature> <route> <path> <kind> --reason TEXT [--ttl 30d]
+                                   accept a difference as known: counted apart, not judged by the verdict
+  known remove <id>                withdraw an accepted one
   pin issue <feature> new|legacy [--ttl 1h]
                                    a signed tester pin: that feature's requests carrying it go to
                                    that side whatever the flag and canary say (token alone on stdout)
@@ -143,6 +147,8 @@ export async function main (argv: string[], io: Partial<CliIo> = {}): Promise<nu
         return await (await import('./read-commands.js')).diffsCommand(ctx(), { feature: values.feature, limit: values.limit })
       case 'report':
         return await (await import('./read-commands.js')).reportCommand(ctx(), positionals[0] ?? values.feature, values['fail-on-not-ready'] === true)
+      case 'known':
+        return await (await import('./known-commands.js')).knownCommand(ctx(), { positionals, feature: values.feature, reason: values.reason, ttl: values.ttl })
       case 'pin':
         return await (await import('./pin-commands.js')).pinCommand(ctx(), { action: positionals[0], feature: positionals[1], side: positionals[2], ttl: values.ttl })
       case 'rollout':

@@ -95,7 +95,7 @@ t.test('paths match as ignore paths do; an expired acceptance matches nothing', 
   t.ok(pathMatches('**.timestamp', 'a.b.timestamp'))
   t.notOk(pathMatches('items[].id', 'items.18.name'))
   t.notOk(pathMatches('items', 'items.0'), 'a path names that node only')
-  const entry: KnownDifference = { id: 'a', feature: 'f', route: '/r', path: 'x', kind: 'changed', reason: 'r', acceptedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-06-01T00:00:00Z', acceptedBy: null }
+  const entry: KnownDifference = { id: 'a', feature: 'f', route: '/r', path: 'x', kind: 'changed', reason: 'r', acceptedAt: '2026-01-01T00:00:00Z', expiresAt: '2026-06-01T00:00:00Z', acceptedBy: null, source: 'admin' }
   const diff = { kind: 'changed' as const, path: 'x' }
   t.ok(matchIn([entry], 'f', '/r', diff, Date.parse('2026-05-31T00:00:00Z')))
   t.notOk(matchIn([entry], 'f', '/r', diff, Date.parse('2026-06-01T00:00:00Z')), 'expired')
