@@ -1,6 +1,6 @@
 /** What every admin route file needs: the gateway handle, the audit log, the rollback alerts, and the caller. */
 import type { FastifyRequest } from 'fastify'
-import type { RollbackAlerts } from '../alerts/alerts-plugin.js'
+import type { GatewayAlerts } from '../alerts/alerts-plugin.js'
 import type { AuditAction, AuditEntry, AuditLog } from '../audit/audit-log.js'
 import type { GatewayHandle } from '../../data-plane/build-gateway.js'
 import { UnknownFeatureError } from '../../core/errors.js'
@@ -9,8 +9,8 @@ import { adminCallerOf } from './auth.js'
 export interface AdminContext {
   gateway: GatewayHandle
   audit: AuditLog
-  /** app.alerts (the alerts plugin); NO_ROLLBACK_ALERTS without it. */
-  alerts: RollbackAlerts
+  /** app.alerts (the alerts plugin); NO_ALERTS without it. */
+  alerts: GatewayAlerts
 }
 
 export interface AuditFields {

@@ -12,7 +12,7 @@
 import type { FastifyInstance, FastifySchemaValidationError, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { AdminBadRequestError, AdminNotFoundError } from '../../core/errors.js'
-import { NO_ROLLBACK_ALERTS } from '../alerts/alerts-plugin.js'
+import { NO_ALERTS } from '../alerts/alerts-plugin.js'
 import auditPlugin from '../audit/audit-plugin.js'
 import type { AuditLog } from '../audit/audit-log.js'
 import { dashboardRoutes, type DashboardOptions } from '../dashboard/dashboard-routes.js'
@@ -55,7 +55,7 @@ function badRequest (errors: FastifySchemaValidationError[], dataVar: string): E
 async function adminPlugin (app: FastifyInstance, options: AdminPluginOptions): Promise<void> {
   if (!app.hasDecorator('gateway')) throw new Error('the admin plugin needs app.gateway: register it on the instance buildGateway returns')
   if (!app.hasDecorator('adminAudit')) await app.register(auditPlugin, { audit: options.audit })
-  const ctx: AdminContext = { gateway: app.gateway, audit: app.adminAudit, alerts: app.hasDecorator('alerts') ? app.alerts : NO_ROLLBACK_ALERTS }
+  const ctx: AdminContext = { gateway: app.gateway, audit: app.adminAudit, alerts: app.hasDecorator('alerts') ? app.alerts : NO_ALERTS }
   const auth = options.auth ?? createAdminAuth({ token: options.token, log: app.log }).hook
 
   await app.register(async function adminScope (scope) {

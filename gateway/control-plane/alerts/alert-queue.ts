@@ -117,7 +117,7 @@ export function createAlertQueue (options: AlertQueueOptions): AlertQueue {
 
   function drop (id: DeliveryId, reason: AlertDropReason, tries: number, detail: string | null): void {
     metrics.dropped(id.sink, reason)
-    log.warn({ sink: id.sink, alertId: id.alertId, feature: id.feature, reason, tries, detail }, 'rollback alert dropped')
+    log.warn({ sink: id.sink, alertId: id.alertId, feature: id.feature, reason, tries, detail }, 'alert dropped')
     try {
       onDrop({ alertId: id.alertId, feature: id.feature, sink: id.sink, reason, tries, detail })
     } catch (err) {
@@ -163,7 +163,7 @@ export function createAlertQueue (options: AlertQueueOptions): AlertQueue {
     }
     if (outcome.ok) {
       metrics.sent(delivery.sink)
-      log.info({ sink: delivery.sink, alertId: delivery.alertId, feature: delivery.feature, tries: delivery.tries }, 'rollback alert sent')
+      log.info({ sink: delivery.sink, alertId: delivery.alertId, feature: delivery.feature, tries: delivery.tries }, 'alert sent')
     } else {
       metrics.failedAttempt(delivery.sink, outcome.failure)
       delivery.detail = outcome.detail
@@ -176,7 +176,7 @@ export function createAlertQueue (options: AlertQueueOptions): AlertQueue {
         delivery.notBefore = now() + waitMs
         // Back at the head: the sink's alerts stay in order.
         lane.waiting.unshift(delivery)
-        log.warn({ sink: delivery.sink, alertId: delivery.alertId, tries: delivery.tries, failure: outcome.failure, detail: outcome.detail, retryInMs: waitMs }, 'rollback alert: a try failed; it is tried again')
+        log.warn({ sink: delivery.sink, alertId: delivery.alertId, tries: delivery.tries, failure: outcome.failure, detail: outcome.detail, retryInMs: waitMs }, 'alert: a try failed; it is tried again')
       }
     }
     count(delivery.sink, lane)
@@ -198,11 +198,11 @@ export function createAlertQueue (options: AlertQueueOptions): AlertQueue {
     const done = attempt(next, abort)
       .catch((err: unknown): Outcome => {
         // attempt() turns every failure into an outcome; this is a bug, not a sink failing.
-        log.error({ err }, 'rollback alert: sending failed unexpectedly')
+        log.error({ err }, 'alert: sending failed unexpectedly')
         return { ok: false, retry: true, failure: 'network', detail: 'internal error', retryAfterMs: null }
       })
       .then((outcome) => settle(lane, next, outcome))
-      .catch((err: unknown) => log.error({ err }, 'rollback alert: after a try, the queue failed'))
+      .catch((err: unknown) => log.error({ err }, 'alert: after a try, the queue failed'))
     lane.sending = { delivery: next, abort, done }
   }
 

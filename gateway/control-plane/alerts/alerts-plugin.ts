@@ -1,11 +1,15 @@
 /**
- * Rollback alerts: decorates `app.alerts`, which the rollback routes (POST /admin/rollback and
- * /admin/rollback/:feature) and the rollout controller call once a rollback has taken effect.
+ * Rollback and handoff alerts: decorates `app.alerts`, which the rollback routes (POST
+ * /admin/rollback and /admin/rollback/:feature) and the rollout controller call once a rollback
+ * has taken effect, and the handoff route and the controller call when a session handoff check
+ * fails.
  * The call builds the alert, formats it for every sink of routes.yaml's `alerts` block (as the
  * running config has it then) and queues it (alert-queue.ts); it returns at once and never
  * throws, so an alert can neither delay nor fail a rollback.
  *
- * One rollback, one alert: only the replica that rolled back calls this. An operator's rollback
+ * One rollback, one alert: only the replica that rolled back calls this (and only the one that
+ * ran a failed handoff check: the on-demand check runs on the replica asked, the controller's on
+ * the lock holder, which alerts a failure once, not on every evaluation that repeats it). An operator's rollback
  * is one HTTP call to one replica; the automatic one is written by the replica holding the
  * rollout controller lock, and the controller calls this only after its fenced state write
  * succeeded (controller.ts). The other replicas apply the change (Redis pub/sub) and send nothing.
@@ -21,16 +25,18 @@ import fp from 'fastify-plugin'
 import type { AlertsConfig, AlertSinkConfig } from '../../core/config/gateway-config.js'
 import { createAlertMetrics } from './alert-metrics.js'
 import { createAlertQueue, DEFAULT_CLOSE_GRACE_MS, type DeliveryPolicy } from './alert-queue.js'
+import { buildHandoffAlert, type HandoffFailureNotice } from './handoff-alert.js'
 import { buildAlert, type RollbackNotice } from './rollback-alert.js'
-import { formatAlert } from './sink-formats.js'
+import { formatAlert, renderHandoff, renderRollback, type RenderedAlert } from './sink-formats.js'
 
-export interface RollbackAlerts {
-  /** Queues the alert for every configured sink; returns at once and never throws. */
+/** Each call queues its alert for every configured sink; returns at once and never throws. */
+export interface GatewayAlerts {
   rollback (notice: RollbackNotice): void
+  handoffFailed (notice: HandoffFailureNotice): void
 }
 
 /** For an admin API or a controller without the alerts plugin. */
-export const NO_ROLLBACK_ALERTS: RollbackAlerts = Object.freeze({ rollback () {} })
+export const NO_ALERTS: GatewayAlerts = Object.freeze({ rollback () {}, handoffFailed () {} })
 
 export interface AlertsPluginOptions {
   /** Where urlEnv and secretEnv are read, when an alert is sent; default process.env. */
@@ -41,7 +47,7 @@ export interface AlertsPluginOptions {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    alerts: RollbackAlerts
+    alerts: GatewayAlerts
   }
 }
 
@@ -93,26 +99,37 @@ async function alertsPlugin (app: FastifyInstance, options: AlertsPluginOptions)
     if ('problem' in resolved) log.warn({ sink: name }, `alert sink "${name}": ${resolved.problem}; its alerts will be dropped until it is`)
   }
 
-  const alerts: RollbackAlerts = {
-    rollback (notice) {
-      try {
-        const config = app.gateway.holder.current().config.alerts
-        const sinks = Object.entries(config.sinks)
-        if (sinks.length === 0) return
-        const alert = buildAlert(notice, { id: randomUUID(), replica, publicUrl: config.publicUrl })
-        const policy = policyOf(config)
-        for (const [name, sink] of sinks) {
-          const id = { alertId: alert.id, feature: alert.feature, sink: name }
-          const resolved = resolveSink(sink, env)
-          if ('problem' in resolved) {
-            queue.drop(id, 'misconfigured', resolved.problem)
-            continue
-          }
-          queue.enqueue({ ...id, request: formatAlert(alert, sink, resolved.url, resolved.secret), policy })
+  /** Formats one alert for every sink of the running config and queues it. */
+  function send (kind: string, render: (meta: { id: string, replica: string, publicUrl: string | null }) => { feature: string | null, rendered: RenderedAlert }): void {
+    try {
+      const config = app.gateway.holder.current().config.alerts
+      const sinks = Object.entries(config.sinks)
+      if (sinks.length === 0) return
+      const { feature, rendered } = render({ id: randomUUID(), replica, publicUrl: config.publicUrl })
+      const policy = policyOf(config)
+      for (const [name, sink] of sinks) {
+        const id = { alertId: rendered.id, feature, sink: name }
+        const resolved = resolveSink(sink, env)
+        if ('problem' in resolved) {
+          queue.drop(id, 'misconfigured', resolved.problem)
+          continue
         }
-      } catch (err) {
-        log.error({ err }, 'queueing the rollback alert failed; the rollback itself is done')
+        queue.enqueue({ ...id, request: formatAlert(rendered, sink, resolved.url, resolved.secret), policy })
       }
+    } catch (err) {
+      log.error({ err }, `queueing the ${kind} alert failed; what it reports is done regardless`)
+    }
+  }
+
+  const alerts: GatewayAlerts = {
+    rollback (notice) {
+      send('rollback', (meta) => {
+        const alert = buildAlert(notice, meta)
+        return { feature: alert.feature, rendered: renderRollback(alert) }
+      })
+    },
+    handoffFailed (notice) {
+      send('handoff', (meta) => ({ feature: notice.feature, rendered: renderHandoff(buildHandoffAlert(notice, meta)) }))
     }
   }
   app.decorate('alerts', alerts)

@@ -1,6 +1,6 @@
 /**
  * What a rollback alert says. The rollback routes and the rollout controller hand over a
- * notice once the rollback took effect (RollbackAlerts.rollback); it is turned into one alert,
+ * notice once the rollback took effect (GatewayAlerts.rollback); it is turned into one alert,
  * with an id, the features it changed and their report links, and every sink formats that one
  * alert (sink-formats.ts), so Slack, a webhook and Alertmanager all say the same thing.
  */

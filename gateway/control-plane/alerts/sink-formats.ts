@@ -2,16 +2,22 @@
  * One alert, three wire formats: a Slack-compatible incoming webhook (`{"text"}`), a generic JSON
  * webhook (the alert itself, signed with HMAC-SHA256 when it has a secret), and Alertmanager's
  * `POST /api/v2/alerts` (an array of alerts with labels, annotations and startsAt; one per
- * feature). The body is made once, at enqueue: every retry sends the same bytes.
+ * feature). Each kind of alert (a rollback, a failed handoff check) renders itself once into
+ * the three; the body is made once, at enqueue: every retry sends the same bytes.
  */
 import { createHmac } from 'node:crypto'
 import type { AlertSinkConfig } from '../../core/config/gateway-config.js'
+import { describeHandoffSource, type HandoffAlert } from './handoff-alert.js'
 import { describeOverride, describeWho, describeWhy, featureList, type RollbackAlert } from './rollback-alert.js'
 
 export const SIGNATURE_HEADER = 'x-strangler-signature'
 export const ALERT_ID_HEADER = 'x-strangler-alert-id'
 export const ALERTMANAGER_PATH = '/api/v2/alerts'
 export const ALERT_NAME = 'StranglerGatewayRollback'
+export const HANDOFF_ALERT_NAME = 'StranglerGatewayHandoffFailed'
+/** A failed check's reason can name many sessions: Slack and Alertmanager get its start. */
+const MAX_REASON_CHARS = 1_000
+const MAX_SESSIONS_LISTED = 5
 
 export interface FormattedAlert {
   url: string
@@ -73,15 +79,62 @@ export function alertmanagerUrl (base: string): string {
   return trimmed.endsWith(ALERTMANAGER_PATH) ? trimmed : `${trimmed}${ALERTMANAGER_PATH}`
 }
 
-export function formatAlert (alert: RollbackAlert, sink: AlertSinkConfig, url: string, secret: string | null): FormattedAlert {
+/** One alert in each sink's terms. */
+export interface RenderedAlert {
+  id: string
+  slackText: string
+  alertmanager: (labels: Record<string, string>) => unknown[]
+  webhookBody: unknown
+}
+
+export function renderRollback (alert: RollbackAlert): RenderedAlert {
+  return { id: alert.id, slackText: slackText(alert), alertmanager: (labels) => alertmanagerAlerts(alert, labels), webhookBody: alert }
+}
+
+const clip = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max - 1)}…`
+
+export function handoffSlackText (alert: HandoffAlert): string {
+  const lines = [`:warning: *Handoff check failed* for *${slackEscape(alert.feature)}* (${alert.status}), ${slackEscape(describeHandoffSource(alert))}`]
+  for (const failed of alert.failed.slice(0, MAX_SESSIONS_LISTED)) lines.push(`• session ${failed.session}: ${slackEscape(clip(failed.reasons.join('; '), 300))}`)
+  if (alert.failed.length > MAX_SESSIONS_LISTED) lines.push(`• and ${alert.failed.length - MAX_SESSIONS_LISTED} more session(s)`)
+  lines.push(`Why: ${slackEscape(clip(alert.reason, MAX_REASON_CHARS))}`)
+  if (alert.report !== null) lines.push(`<${alert.report}|report>`)
+  lines.push(`_${alert.action} at ${alert.at} on ${slackEscape(alert.replica)} · alert ${alert.id}_`)
+  return lines.join('\n')
+}
+
+export function handoffAlertmanagerAlerts (alert: HandoffAlert, labels: Record<string, string> = {}): unknown[] {
+  const annotations: Record<string, string> = {
+    summary: `${alert.feature}: the session handoff check failed (${alert.status})`,
+    description: `${describeHandoffSource(alert)}: ${clip(alert.reason, MAX_REASON_CHARS)}`,
+    why: clip(alert.reason, MAX_REASON_CHARS),
+    sessions: alert.failed.map((f) => f.session).join(', '),
+    alert_id: alert.id,
+    replica: alert.replica
+  }
+  if (alert.step !== null) annotations.step = alert.step
+  if (alert.report !== null) annotations.report = alert.report
+  return [{
+    labels: { alertname: HANDOFF_ALERT_NAME, feature: alert.feature, action: alert.action, by: alert.by, ...labels },
+    annotations,
+    startsAt: alert.at,
+    ...(alert.report === null ? {} : { generatorURL: alert.report })
+  }]
+}
+
+export function renderHandoff (alert: HandoffAlert): RenderedAlert {
+  return { id: alert.id, slackText: handoffSlackText(alert), alertmanager: (labels) => handoffAlertmanagerAlerts(alert, labels), webhookBody: alert }
+}
+
+export function formatAlert (alert: RenderedAlert, sink: AlertSinkConfig, url: string, secret: string | null): FormattedAlert {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'strangler-gateway', [ALERT_ID_HEADER]: alert.id }
   switch (sink.type) {
     case 'slack':
-      return { url, headers, body: JSON.stringify({ text: slackText(alert) }) }
+      return { url, headers, body: JSON.stringify({ text: alert.slackText }) }
     case 'alertmanager':
-      return { url: alertmanagerUrl(url), headers, body: JSON.stringify(alertmanagerAlerts(alert, sink.labels)) }
+      return { url: alertmanagerUrl(url), headers, body: JSON.stringify(alert.alertmanager(sink.labels ?? {})) }
     case 'webhook': {
-      const body = JSON.stringify(alert)
+      const body = JSON.stringify(alert.webhookBody)
       if (secret !== null) headers[SIGNATURE_HEADER] = signature(secret, body)
       return { url, headers, body }
     }

@@ -14,7 +14,7 @@ export interface AuditCaller {
 }
 
 /** The admin API's own actions. */
-export type AdminAuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload' | 'pin.issue' | 'diff.known.add' | 'diff.known.remove'
+export type AdminAuditAction = 'flag.set' | 'flag.clear' | 'rollback' | 'rollback.all' | 'reload' | 'pin.issue' | 'diff.known.add' | 'diff.known.remove' | 'handoff.check'
 
 /** A rollout's entries: an operator's action or the controller's decision (rollout-audit.ts). */
 export type RolloutAuditAction = `rollout.${OperatorAction | Decision}`

@@ -1,7 +1,8 @@
 /**
  * The rollout controller's use of the handoff check: before a promotion (or a dry run's
  * would_promote) of a plan with `handoffCheck: true`, run the check; a failure holds the step,
- * with the check's reason as the decision's `why` (audit trail and rollout view).
+ * with the check's reason as the decision's `why` (audit trail, rollout view, dashboard), is
+ * counted in `app_rollout_handoff_checks_total` and alerted (controller.ts).
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { GatewayConfig, RolloutConfig } from '../../core/config/gateway-config.js'
@@ -15,8 +16,13 @@ export interface HandoffGateInput {
   log?: FastifyBaseLogger
 }
 
-/** Null: the step may move. Otherwise why it may not. */
-export type HandoffGate = (input: HandoffGateInput) => Promise<string | null>
+/** Null: the check did not run (no handoffCheck, or not a promotion). */
+export type HandoffGateOutcome = null
+  | { ok: true, result: HandoffResult }
+  /** `result` null: the check could not run at all (it threw). */
+  | { ok: false, why: string, result: HandoffResult | null }
+
+export type HandoffGate = (input: HandoffGateInput) => Promise<HandoffGateOutcome>
 
 export function createHandoffGate (run: (input: HandoffGateInput) => Promise<HandoffResult> = async (input) =>
   await runHandoffCheck({ config: input.config, env: process.env, feature: input.feature, log: input.log })): HandoffGate {
@@ -24,9 +30,9 @@ export function createHandoffGate (run: (input: HandoffGateInput) => Promise<Han
     if (input.plan.handoffCheck !== true || (input.decision !== 'promote' && input.decision !== 'would_promote')) return null
     try {
       const result = await run(input)
-      return result.ok ? null : `handoff check ${result.status}: ${result.reason}`
+      return result.ok ? { ok: true, result } : { ok: false, why: `handoff check ${result.status}: ${result.reason}`, result }
     } catch (err) {
-      return `handoff check failed to run: ${(err as Error).message}`
+      return { ok: false, why: `handoff check failed to run: ${(err as Error).message}`, result: null }
     }
   }
 }

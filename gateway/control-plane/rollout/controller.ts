@@ -23,8 +23,8 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { ConfigHolder } from '../../data-plane/config-holder.js'
 import type { RolloutConfig } from '../../core/config/gateway-config.js'
 import type { FeatureOverride, OverrideStore } from '../../data-plane/overrides/override-store.js'
-import type { RollbackAlerts } from '../alerts/alerts-plugin.js'
-import { handoffGate, type HandoffGate } from '../handoff/handoff-gate.js'
+import type { GatewayAlerts } from '../alerts/alerts-plugin.js'
+import { handoffGate, type HandoffGate, type HandoffGateOutcome } from '../handoff/handoff-gate.js'
 import { buildFeatureReport, type ReportContext } from '../report/build-report.js'
 import { readBaseline, windowMinutesSince } from '../../analysis/report/since.js'
 import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
@@ -50,7 +50,7 @@ export interface RolloutControllerOptions {
   log: FastifyBaseLogger
   replicaId: string
   /** Told of every automatic rollback once applied (the alerts plugin's app.alerts). */
-  alerts?: RollbackAlerts
+  alerts?: GatewayAlerts
   now?: () => number
   /** Runs before a promotion when the plan says handoffCheck (default: the real check). */
   handoffCheck?: HandoffGate
@@ -147,8 +147,9 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     const figures = decisionFigures(report)
     const verdict = stepVerdict(state.steps[state.stepIndex], figures)
     const result = decide({ verdict: verdict.verdict, readySince: state.readySince, bakeMs: plan.bakeMs, autoRollback: plan.autoRollback, dryRun: state.dryRun, now: at })
-    const blocked = await (options.handoffCheck ?? handoffGate)({ feature, plan, decision: result.decision, config: holder.current().config, log })
-    if (blocked !== null) Object.assign(result, { decision: 'hold', why: blocked })
+    const handoff = await (options.handoffCheck ?? handoffGate)({ feature, plan, decision: result.decision, config: holder.current().config, log })
+    if (handoff !== null) metrics.handoffCheck(feature, handoff.ok)
+    if (handoff !== null && !handoff.ok) Object.assign(result, { decision: 'hold', why: handoff.why })
     const evaluation: Evaluation = { at, decision: result.decision, why: verdict.why ?? result.why, figures }
     const next: RolloutState = { ...state, readySince: result.readySince, last: evaluation, updatedAt: at }
     if (result.decision === 'promote') {
@@ -159,7 +160,14 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
       Object.assign(next, { status: 'paused', reason: `${result.why}: ${report.recommendation.reasons.map((r) => r.message).join('; ')}` })
     }
     const written = await record(state, next, evaluation)
+    // A failure is alerted once, when it starts or its reason changes, not on every evaluation.
+    if (written !== null && handoff !== null && !handoff.ok && state.last?.why !== handoff.why) alertHandoff(state, handoff, at)
     if (written !== null && !written.applied) await apply(written)
+  }
+
+  function alertHandoff (state: RolloutState, handoff: Extract<HandoffGateOutcome, { ok: false }>, at: number): void {
+    const result = handoff.result ?? { status: 'unavailable' as const, reason: handoff.why, sessions: [], at: new Date(at).toISOString() }
+    options.alerts?.handoffFailed({ feature: state.feature, by: 'rollout-controller', who, result, step: stepLabel(state.steps[state.stepIndex]) })
   }
 
   /** Writes an evaluation; the audit trail gets it when it changes something or differs from the last one. */

@@ -16,6 +16,8 @@ export interface RolloutMetrics {
   step (feature: string, step: RolloutStep, index: number, status: RolloutStatus): void
   leader (holds: boolean): void
   takeover (): void
+  /** A handoff check the controller ran before a promotion, and whether it passed. */
+  handoffCheck (feature: string, passed: boolean): void
 }
 
 export function createRolloutMetrics (registry: Registry): RolloutMetrics {
@@ -31,6 +33,12 @@ export function createRolloutMetrics (registry: Registry): RolloutMetrics {
   const status = new Gauge({ name: 'app_rollout_status', help: '1 for the rollout\'s current status, 0 for the others.', labelNames: ['feature', 'status'] as const, registers })
   const leader = new Gauge({ name: 'app_rollout_leader', help: '1 while this replica holds the rollout controller lock.', registers })
   const takeovers = new Counter({ name: 'app_rollout_lock_acquired_total', help: 'Times this replica took the rollout controller lock.', registers })
+  const handoffChecks = new Counter({
+    name: 'app_rollout_handoff_checks_total',
+    help: 'Session handoff checks the rollout controller ran before a promotion, by result (pass, fail); a fail holds the step.',
+    labelNames: ['feature', 'result'] as const,
+    registers
+  })
   return {
     decision: (feature, decision) => decisions.inc({ feature, decision }),
     step (feature, step, i, current) {
@@ -39,6 +47,7 @@ export function createRolloutMetrics (registry: Registry): RolloutMetrics {
       for (const s of ROLLOUT_STATUSES) status.set({ feature, status: s }, s === current ? 1 : 0)
     },
     leader: (holds) => leader.set(holds ? 1 : 0),
-    takeover: () => takeovers.inc()
+    takeover: () => takeovers.inc(),
+    handoffCheck: (feature, passed) => handoffChecks.inc({ feature, result: passed ? 'pass' : 'fail' })
   }
 }

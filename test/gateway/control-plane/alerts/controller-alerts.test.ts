@@ -50,7 +50,7 @@ t.test('a holder dies mid-rollback: the next holder applies it and sends the one
     metrics: createRolloutMetrics(new Registry()),
     log,
     replicaId,
-    alerts: { rollback: (notice) => { sent[replicaId].push(notice) } }
+    alerts: { rollback: (notice) => { sent[replicaId].push(notice) }, handoffFailed () {} }
   })
 
   // A writes the rollback's override, then dies before marking it applied.

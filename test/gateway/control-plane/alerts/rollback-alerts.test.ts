@@ -120,7 +120,7 @@ t.test('one rollback, one alert per sink, each saying what, who, why and where t
   for (const name of ['slack', 'hook', 'am']) t.match(metrics, new RegExp(`app_alerts_sent_total\\{sink="${name}"\\} 1\\b`))
 
   const logs = gw.logs.text()
-  t.match(logs, /rollback alert sent/, 'the log says it was sent')
+  t.match(logs, /"msg":"alert sent"/, 'the log says it was sent')
   for (const secret of [SLACK_PATH, HOOK_PATH, SECRET, slack.url, hook.url, am.url]) t.notOk(logs.includes(secret), `the log never holds ${secret}`)
 })
 

@@ -4,21 +4,11 @@
  * fails because the legacy session store holds no session to prove a handoff with (an empty
  * store is no proof); the check's own pass and fail cases are in test/gateway/control-plane/handoff/.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import t from 'tap'
-import { admin, startRolloutGateway, startTraffic, testPlan, waitFor } from './rollout-harness.js'
+import { admin, emptySessionDir, startRolloutGateway, startTraffic, testPlan, waitFor } from './rollout-harness.js'
 
 t.test('a failing handoff check holds the step that would otherwise be promoted', async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'sg-handoff-gate-'))
-  const previous = process.env.SESSION_FILE_DIR
-  process.env.SESSION_FILE_DIR = dir
-  t.teardown(async () => {
-    if (previous === undefined) delete process.env.SESSION_FILE_DIR
-    else process.env.SESSION_FILE_DIR = previous
-    await rm(dir, { recursive: true, force: true })
-  })
+  await emptySessionDir(t)
   const gw = await startRolloutGateway(testPlan({ handoffCheck: true }))
   t.teardown(gw.close)
   const traffic = startTraffic(() => [gw.url])

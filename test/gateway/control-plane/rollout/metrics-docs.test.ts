@@ -8,7 +8,7 @@ t.test('docs/metrics.md lists every rollout metric with its type and labels', as
   createRolloutMetrics(registry)
   const doc = await readFile(new URL('../../../../docs/metrics.md', import.meta.url), 'utf8')
   const metrics = await registry.getMetricsAsJSON()
-  t.equal(metrics.length, 6)
+  t.equal(metrics.length, 7)
   for (const metric of metrics) {
     const row = new RegExp(`^\\| \`${metric.name}\` \\| ${metric.type} \\|([^|]*)\\|`, 'm').exec(doc)
     t.ok(row, `${metric.name} has a row`)

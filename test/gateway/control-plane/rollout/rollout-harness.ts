@@ -3,7 +3,11 @@
  * gateway with the whole control plane (the rollout controller included) over them, a traffic
  * driver with a fresh session per request, and polling helpers.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { request } from 'undici'
@@ -42,13 +46,14 @@ export function testPlan (overrides: Record<string, unknown> = {}): Record<strin
   }
 }
 
-export function rolloutRoutesYaml (legacy: string, candidate: string, feature: string, plan: Record<string, unknown>): string {
+export function rolloutRoutesYaml (legacy: string, candidate: string, feature: string, plan: Record<string, unknown>, alerts?: Record<string, unknown>): string {
   return routesYaml({
     legacy,
     new: candidate,
     // watch: a feature without a plan.
     features: { [feature]: { enabled: false, canary: 0, shadow: { sample: 100 }, rollout: plan }, watch: {} },
-    routes: [{ path: '/api/*', feature }, { path: '/watch/*', feature: 'watch' }]
+    routes: [{ path: '/api/*', feature }, { path: '/watch/*', feature: 'watch' }],
+    ...(alerts === undefined ? {} : { alerts })
   })
 }
 
@@ -62,15 +67,17 @@ export interface RolloutGateway {
 
 /** `redis`: shared state in Redis (the report's counters too: give the feature a name of the test's own). */
 export async function startRolloutGateway (
-  plan: Record<string, unknown>, feature = 'chat', redis?: { url: string, keyPrefix: string }
+  plan: Record<string, unknown>, feature = 'chat', redis?: { url: string, keyPrefix: string },
+  /** routes.yaml's alerts block, and the environment its sinks' variables are read from. */
+  alerting?: { alerts: Record<string, unknown>, env: Record<string, string> }
 ): Promise<RolloutGateway> {
   const legacy = await startBackend()
   const candidate = await startBackend()
   // As server.ts wires it: overrides and audit from the same Redis and prefix as the rollout.
   const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: pino({ level: 'silent' }), redisUrl: redis.url, keyPrefix: redis.keyPrefix })
-  const config = parseRoutesConfig(rolloutRoutesYaml(legacy.url, candidate.url, feature, plan))
+  const config = parseRoutesConfig(rolloutRoutesYaml(legacy.url, candidate.url, feature, plan, alerting?.alerts))
   const app = await buildGateway({ config, env: {}, overrides: shared?.overrides })
-  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redisUrl: redis?.url, keyPrefix: redis?.keyPrefix })
+  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redisUrl: redis?.url, keyPrefix: redis?.keyPrefix, env: alerting?.env ?? {} })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     app,
@@ -134,4 +141,19 @@ export async function admin (url: string, method: 'GET' | 'POST' | 'PUT', path: 
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await request(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   return { status: res.statusCode, body: await res.body.json() }
+}
+
+/**
+ * Points SESSION_FILE_DIR (read by the handoff check) at an empty directory for this test, so the
+ * check finds no session to prove a handoff with and fails; restored at teardown.
+ */
+export async function emptySessionDir (t: Test): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sg-handoff-empty-'))
+  const previous = process.env.SESSION_FILE_DIR
+  process.env.SESSION_FILE_DIR = dir
+  t.teardown(async () => {
+    if (previous === undefined) delete process.env.SESSION_FILE_DIR
+    else process.env.SESSION_FILE_DIR = previous
+    await rm(dir, { recursive: true, force: true })
+  })
 }
