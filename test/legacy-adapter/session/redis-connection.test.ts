@@ -87,7 +87,7 @@ t.test('a duplicate goes to the same place with the options given over the origi
   t.match(singleCopy.options, { port: 6390, commandTimeout: 1234, maxRetriesPerRequest: null })
   t.ok(clusterCopy instanceof Cluster)
   const copied = clusterCopy as Cluster
-  t.same(copied.startupNodes, [{ host: '127.0.0.1', port: 7000 }])
+  t.same((copied as unknown as { startupNodes: unknown }).startupNodes, [{ host: '127.0.0.1', port: 7000 }], 'the same startup nodes')
   t.equal(copied.options.enableOfflineQueue, true)
   t.match(copied.options.redisOptions, { commandTimeout: 1234, password: 'pw', maxRetriesPerRequest: null })
 })
