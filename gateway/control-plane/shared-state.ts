@@ -12,7 +12,7 @@ import { createMemoryAuditLog, type AuditLog } from './audit/audit-log.js'
 import { createRedisAuditLog } from './audit/redis-audit-log.js'
 import { createMemoryOverrideStore, type OverrideStore } from '../data-plane/overrides/override-store.js'
 import { createRedisOverrideStore, DEFAULT_OVERRIDE_KEY_PREFIX } from '../data-plane/overrides/redis-override-store.js'
-import { clusterKeyPrefix, redisTargetFromEnv, type RedisTarget } from '@strangler-gateway/flask-session'
+import { clusterKeyPrefix, describeRedisTarget, redisTargetFromEnv, type RedisTarget } from '@strangler-gateway/flask-session'
 
 export interface SharedStateOptions {
   env: NodeJS.ProcessEnv
@@ -36,6 +36,8 @@ export async function openSharedState (options: SharedStateOptions): Promise<Sha
     return { overrides: createMemoryOverrideStore(), audit: createMemoryAuditLog(), shared: false }
   }
   const keyPrefix = clusterKeyPrefix(target, options.keyPrefix ?? options.env.GATEWAY_REDIS_PREFIX ?? DEFAULT_OVERRIDE_KEY_PREFIX)
+  // Where, without credentials: the URL's password or the cluster's never reaches the log.
+  options.log.info({ redis: describeRedisTarget(target), keyPrefix }, 'admin overrides and the audit trail are shared through Redis')
   const overrides = createRedisOverrideStore({ target, keyPrefix, log: options.log })
   try {
     await overrides.ready()

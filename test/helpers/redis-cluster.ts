@@ -30,6 +30,8 @@ export interface RedisClusterHandle {
   client: Cluster
   /** Promotes the replica of the master that serves `key`'s slot (CLUSTER FAILOVER); resolves once clients can use it. */
   failover: (key: string) => Promise<{ from: number, to: number }>
+  /** Kills (SIGKILL) the master that serves `key`'s slot once its replica has its writes; resolves once the replica took over. */
+  killMaster: (key: string) => Promise<{ from: number, to: number }>
   stop: () => Promise<void>
 }
 
@@ -49,11 +51,6 @@ async function freePort (): Promise<number> {
   })
 }
 
-async function cli (port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', HOST, '-p', String(port), ...args], { timeout: 10_000 })
-  return stdout
-}
-
 async function until (what: string, check: () => Promise<boolean>, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
@@ -63,10 +60,36 @@ async function until (what: string, check: () => Promise<boolean>, timeoutMs = R
   }
 }
 
+export interface RedisClusterOptions {
+  masters?: number
+  replicasPerMaster?: number
+  /** requirepass (and masterauth) on every node; the target carries it. */
+  password?: string
+}
+
 /** Starts `masters` masters, each with `replicasPerMaster` replicas, and waits for cluster_state:ok on every node. */
-export async function startRedisCluster (t: TapLike, options: { masters?: number, replicasPerMaster?: number } = {}): Promise<RedisClusterHandle> {
+export async function startRedisCluster (t: TapLike, options: RedisClusterOptions = {}): Promise<RedisClusterHandle> {
   const masters = options.masters ?? 3
   const replicas = options.replicasPerMaster ?? 0
+  const { password } = options
+  // redis-cli takes the password from the environment, never from its arguments.
+  const cliEnv = password === undefined ? process.env : { ...process.env, REDISCLI_AUTH: password }
+  const cli = async (port: number, ...args: string[]): Promise<string> => {
+    const { stdout } = await run('redis-cli', ['-h', HOST, '-p', String(port), ...args], { timeout: 10_000, env: cliEnv })
+    return stdout
+  }
+  const nodeClient = (port: number): Redis => new Redis({ port, host: HOST, ...(password === undefined ? {} : { password }) })
+  /** The port of the node that `port`'s node says serves `slot`. */
+  const masterOf = async (port: number, slot: number): Promise<number> => {
+    const node = nodeClient(port)
+    try {
+      const ranges = await node.call('cluster', 'slots') as Array<[number, number, [string, number, string]]>
+      const range = ranges.find(([first, last]) => slot >= first && slot <= last)
+      return range === undefined ? -1 : Number(range[2][1])
+    } finally {
+      node.disconnect()
+    }
+  }
   const dir = await mkdtemp(join(tmpdir(), 'sg-redis-cluster-'))
   const children: ChildProcess[] = []
   const killAll = (): void => { for (const child of children) if (child.exitCode === null) child.kill('SIGKILL') }
@@ -100,14 +123,15 @@ export async function startRedisCluster (t: TapLike, options: { masters?: number
     const child = spawn('redis-server', [
       '--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
       '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--dir', nodeDir,
-      '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--daemonize', 'no'
+      '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--daemonize', 'no',
+      ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password])
     ], { stdio: 'ignore' })
     children.push(child)
     ports.push(port)
   }
   await Promise.all(ports.map(async (port) => { await until(`PING on ${port}`, async () => (await cli(port, 'ping')).trim() === 'PONG') }))
   await run('redis-cli', ['--cluster', 'create', ...ports.map((p) => `${HOST}:${p}`), '--cluster-replicas', String(replicas), '--cluster-yes'],
-    { timeout: READY_TIMEOUT_MS })
+    { timeout: READY_TIMEOUT_MS, env: cliEnv })
   await until('cluster_state:ok on every node', async () => {
     for (const port of ports) {
       const info = await cli(port, 'cluster', 'info')
@@ -125,43 +149,61 @@ export async function startRedisCluster (t: TapLike, options: { masters?: number
     })
   }
 
-  const target: RedisClusterTarget = { clusterNodes: ports.map((port) => ({ host: HOST, port })) }
-  const client = new Cluster(target.clusterNodes)
+  const target: RedisClusterTarget = { clusterNodes: ports.map((port) => ({ host: HOST, port })), ...(password === undefined ? {} : { password }) }
+  const client = new Cluster(target.clusterNodes, password === undefined ? {} : { redisOptions: { password } })
   opened.push(client)
   await until('the test client ready', async () => client.status === 'ready')
 
-  const failover = async (key: string): Promise<{ from: number, to: number }> => {
-    const slot = Number(await cli(ports[0], 'cluster', 'keyslot', key))
-    const from = await masterOf(ports[0], slot)
-    const master = new Redis(from, HOST)
+  const alive = (): number[] => ports.filter((_port, i) => children[i].exitCode === null && children[i].signalCode === null)
+  /** The master serving `key`'s slot and its replica, once the replica has every write (WAIT). */
+  const masterAndReplica = async (key: string): Promise<{ slot: number, from: number, to: number }> => {
+    const [someNode] = alive()
+    const slot = Number(await cli(someNode, 'cluster', 'keyslot', key))
+    const from = await masterOf(someNode, slot)
+    const master = nodeClient(from)
     try {
       const masterId = await master.call('cluster', 'myid') as string
-      const replicaLines = await master.call('cluster', 'replicas', masterId) as string[]
-      const to = Number(/:(\d+)@/.exec(replicaLines[0] ?? '')?.[1])
-      if (!Number.isInteger(to)) throw new Error(`redis cluster: the master on ${from} has no replica`)
-      await cli(to, 'cluster', 'failover')
-      await until(`${to} promoted for slot ${slot}`, async () => {
-        for (const port of ports) if (await masterOf(port, slot) !== to) return false
-        return true
+      let to = Number.NaN
+      // Right after a failover the old master may not be listed as the new one's replica yet.
+      await until(`a replica of the master on ${from}`, async () => {
+        const replicaLines = await master.call('cluster', 'replicas', masterId) as string[]
+        to = Number(/:(\d+)@/.exec(replicaLines.find((line) => !line.includes('fail')) ?? '')?.[1])
+        return Number.isInteger(to)
       })
-      await until('cluster_state:ok after the failover', async () => (await cli(to, 'cluster', 'info')).includes('cluster_state:ok'))
-      return { from, to }
+      await until(`the replica on ${to} in sync`, async () => Number(await master.call('wait', '1', '1000')) >= 1)
+      return { slot, from, to }
     } finally {
       master.disconnect()
     }
   }
-
-  return { target, nodesSetting: ports.map((p) => `${HOST}:${p}`).join(','), client, failover, stop }
-}
-
-/** The port of the node that `port`'s node says serves `slot`. */
-async function masterOf (port: number, slot: number): Promise<number> {
-  const node = new Redis(port, HOST)
-  try {
-    const ranges = await node.call('cluster', 'slots') as Array<[number, number, [string, number, string]]>
-    const range = ranges.find(([first, last]) => slot >= first && slot <= last)
-    return range === undefined ? -1 : Number(range[2][1])
-  } finally {
-    node.disconnect()
+  const promoted = async (slot: number, to: number): Promise<void> => {
+    await until(`${to} promoted for slot ${slot}`, async () => {
+      for (const port of alive()) if (await masterOf(port, slot) !== to) return false
+      return true
+    })
+    await until('cluster_state:ok after the failover', async () => {
+      for (const port of alive()) if (!(await cli(port, 'cluster', 'info')).includes('cluster_state:ok')) return false
+      return true
+    })
   }
+
+  const failover = async (key: string): Promise<{ from: number, to: number }> => {
+    const { slot, from, to } = await masterAndReplica(key)
+    await cli(to, 'cluster', 'failover')
+    await promoted(slot, to)
+    return { from, to }
+  }
+
+  const killMaster = async (key: string): Promise<{ from: number, to: number }> => {
+    const { slot, from, to } = await masterAndReplica(key)
+    const child = children[ports.indexOf(from)]
+    const exited = once(child, 'exit')
+    child.kill('SIGKILL')
+    await exited
+    // The replica takes over once the others have marked its master failed (cluster-node-timeout).
+    await promoted(slot, to)
+    return { from, to }
+  }
+
+  return { target, nodesSetting: ports.map((p) => `${HOST}:${p}`).join(','), client, failover, killMaster, stop }
 }

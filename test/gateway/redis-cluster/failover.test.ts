@@ -1,8 +1,9 @@
 /**
  * Issue 20's "must show" for Redis Cluster: two gateways on a real cluster of 3 masters, each
  * with a replica, wired from REDIS_CLUSTER_NODES as server.ts wires them. A rollback sent to one
- * reaches the other within 1 s; a master failover (CLUSTER FAILOVER on the replica of the master
- * that holds the overrides) loses no override, and a rollback after it still propagates.
+ * reaches the other within 1 s; a master failover loses no override, and a rollback after it
+ * still propagates: first CLUSTER FAILOVER on the replica of the master that holds the overrides,
+ * then that master killed outright, its replica standing by.
  */
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
@@ -69,7 +70,7 @@ t.test('two gateways on a Redis Cluster: rollbacks propagate, a failover loses n
   t.teardown(() => legacy.close())
   const candidate = await startServer(namedUpstream('new'))
   t.teardown(() => candidate.close())
-  const features = ['chat', 'watch', 'scenario']
+  const features = ['chat', 'watch', 'scenario', 'quiz']
   const config = parseRoutesConfig(routesYaml({
     legacy: legacy.url,
     new: candidate.url,
@@ -107,4 +108,17 @@ t.test('two gateways on a Redis Cluster: rollbacks propagate, a failover loses n
   t.equal(await admin(b, 'POST', '/rollback/scenario'), 200, 'a rollback after the failover is written')
   await reaches(t, a, 'scenario', 'legacy', sent, PROPAGATION_BOUND_MS)
   await reaches(t, late, 'scenario', 'legacy', sent, PROPAGATION_BOUND_MS)
+
+  // Now kill the master that holds the overrides; its replica (the master before) takes over.
+  const killed = await cluster.killMaster(hashKey)
+  t.equal(killed.to, from, `the master on ${killed.from} killed, ${killed.to} took over`)
+  t.same(Object.keys(await cluster.client.hgetall(hashKey)).sort(), ['chat', 'scenario', 'watch'], 'the surviving master holds every override')
+  for (const gateway of [a, b, late]) {
+    for (const f of ['chat', 'watch', 'scenario']) t.equal(await servedBy(gateway, f), 'legacy', `${f} still off after the kill`)
+    t.equal(await servedBy(gateway, 'quiz'), 'new')
+  }
+  sent = performance.now()
+  t.equal(await admin(a, 'POST', '/rollback/quiz'), 200, 'a rollback after the kill is written')
+  await reaches(t, b, 'quiz', 'legacy', sent, PROPAGATION_BOUND_MS)
+  await reaches(t, late, 'quiz', 'legacy', sent, PROPAGATION_BOUND_MS)
 })

@@ -3,7 +3,8 @@
  * REDIS_CLUSTER_NODES the way server.ts opens it: overrides with pub/sub, the audit trail, the
  * diff store, the report recorder, known differences, rollout state and lock, and stateful
  * shadows' snapshots (the gateway writes them, the new services read them). The prefix given is
- * GATEWAY_REDIS_PREFIX without a hash tag, as a gateway moving from one Redis would have it.
+ * GATEWAY_REDIS_PREFIX without a hash tag, as a gateway moving from one Redis would have it. The
+ * nodes require a password (REDIS_CLUSTER_PASSWORD), which no log line may carry.
  */
 import pino from 'pino'
 import t from 'tap'
@@ -23,7 +24,10 @@ import { namedUpstream, startServer } from '../../helpers/http-server.js'
 import { startRedisCluster } from '../../helpers/redis-cluster.js'
 import { requireRedisCluster, uniquePrefix } from '../../helpers/requirements.js'
 
-const log = pino({ level: 'silent' })
+const PASSWORD = 'cluster-secret-7f3a'
+/** Every part logs here; the last subtest reads it. */
+const lines: string[] = []
+const log = pino({ level: 'debug' }, { write: (line: string) => { lines.push(line) } })
 const PROPAGATION_BOUND_MS = 1_000
 
 async function eventually (what: string, check: () => boolean | Promise<boolean>, withinMs: number): Promise<void> {
@@ -55,9 +59,9 @@ function diffRecord (route: string, verdict: DiffRecord['verdict']): DiffRecord 
 
 t.test('the gateway\'s Redis state on a Redis Cluster', async (t) => {
   if (!requireRedisCluster(t)) return
-  const cluster = await startRedisCluster(t, { masters: 3 })
+  const cluster = await startRedisCluster(t, { masters: 3, password: PASSWORD })
   const prefix = uniquePrefix('cluster')
-  const env = { REDIS_CLUSTER_NODES: cluster.nodesSetting, GATEWAY_REDIS_PREFIX: prefix }
+  const env = { REDIS_CLUSTER_NODES: cluster.nodesSetting, REDIS_CLUSTER_PASSWORD: PASSWORD, GATEWAY_REDIS_PREFIX: prefix }
   const target = redisTargetFromEnv(env) as RedisTarget
   const tagged = clusterKeyPrefix(target, prefix)
   t.equal(tagged, `{${prefix}}`, 'the untagged prefix gets a hash tag')
@@ -84,6 +88,8 @@ t.test('the gateway\'s Redis state on a Redis Cluster', async (t) => {
 
     await a.audit.record({ at: new Date().toISOString(), who: { tokenId: null, remoteAddress: '127.0.0.1' }, action: 'rollback', feature: 'chat', before: null, after: { enabled: false } })
     t.match(await b.audit.list(), [{ action: 'rollback', feature: 'chat' }])
+    t.ok(lines.some((line) => line.includes(`"redis":"cluster ${cluster.nodesSetting}"`) && line.includes(tagged)),
+      'the log names the cluster and the prefix in use')
   })
 
   t.test('the diff store records, lists and sums up across its keys', async (t) => {
@@ -116,7 +122,7 @@ t.test('the gateway\'s Redis state on a Redis Cluster', async (t) => {
     const apps = []
     for (const replicaId of ['replica-a', 'replica-b']) {
       const shared = await openSharedState({ env, log })
-      const app = await buildGateway({ config, env: {}, overrides: shared.overrides, redis: target })
+      const app = await buildGateway({ config, env: {}, overrides: shared.overrides, redis: target, logger: log })
       await registerControlPlane(app, { adminToken: undefined, audit: shared.audit, redis: target, keyPrefix: prefix, replicaId, env: {} })
       t.teardown(async () => { await app.close(); await shared.audit.close() })
       await app.ready()
@@ -167,7 +173,7 @@ t.test('the gateway\'s Redis state on a Redis Cluster', async (t) => {
   t.test('stateful snapshots: written by the gateway, read and answered by the new services, deleted key by key', async (t) => {
     const snapshotPrefix = `${prefix}snapshot:`
     const gatewaySide = createRedisSnapshotStore({ target, keyPrefix: snapshotPrefix })
-    const newSide = shadowSnapshotsFromEnv({ REDIS_CLUSTER_NODES: cluster.nodesSetting, SHADOW_SNAPSHOT_PREFIX: snapshotPrefix })
+    const newSide = shadowSnapshotsFromEnv({ REDIS_CLUSTER_NODES: cluster.nodesSetting, REDIS_CLUSTER_PASSWORD: PASSWORD, SHADOW_SNAPSHOT_PREFIX: snapshotPrefix })
     t.teardown(async () => { await gatewaySide.close(); await newSide?.close() })
     t.ok(newSide, 'the new services find the cluster in REDIS_CLUSTER_NODES')
     // A key whose result lands in another slot, so a single DEL of both would be refused.
@@ -180,5 +186,10 @@ t.test('the gateway\'s Redis state on a Redis Cluster', async (t) => {
     await gatewaySide.delete([key, resultKey(key)])
     t.equal(await gatewaySide.get(key), null)
     t.equal(await gatewaySide.get(resultKey(key)), null)
+  })
+
+  t.test('no log line carries the cluster password', async (t) => {
+    t.ok(lines.length > 0, `${lines.length} log lines written`)
+    t.same(lines.filter((line) => line.includes(PASSWORD)), [])
   })
 })
