@@ -3,7 +3,8 @@
  * script checks the version, checks the controller lock when fenced, writes the state and pushes
  * the audit entry onto the shared audit list (`<prefix>audit`, capped like
  * gateway/audit/redis-audit-log.ts), so the three happen together or not at all.
- * Redis Cluster: all of a gateway's keys must share a slot; use a hash-tagged prefix.
+ * Redis Cluster: the script names three keys, so the prefix needs a hash tag (registerControlPlane
+ * gives it one when it has none).
  */
 import type { RedisClient } from '@strangler-gateway/flask-session'
 import { DEFAULT_AUDIT_MAX_ENTRIES } from '../audit/audit-log.js'
