@@ -3,6 +3,7 @@
  * evaluated. SHADOW_SAMPLE mirrors that share to NEW_UPSTREAM; REDIS_URL records diffs in Redis
  * under DIFF_PREFIX instead of in memory.
  */
+import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
 import { buildGateway } from '../../gateway/data-plane/build-gateway.js'
 import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 
@@ -20,6 +21,6 @@ routes:
   - { path: /api/chat, methods: [POST], feature: chat }
   - { path: /api/scenarios, methods: [GET], feature: chat }
 `)
-const app = await buildGateway({ config, env: {}, redisUrl: process.env.REDIS_URL })
+const app = await buildGateway({ config, env: {}, redis: redisTargetFromEnv(process.env) })
 await app.listen({ port: 0, host: '127.0.0.1' })
 process.stdout.write(`${JSON.stringify({ port: (app.server.address() as { port: number }).port })}\n`)

@@ -24,7 +24,7 @@ import { createPinIssuer, type PinIssuer } from './routing/tester-pin.js'
 import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
-import type { SessionStore } from '@strangler-gateway/flask-session'
+import type { RedisTarget, SessionStore } from '@strangler-gateway/flask-session'
 
 export interface GatewayOptions {
   /** routes.yaml to load (and reload); or pass `config` directly. */
@@ -38,8 +38,8 @@ export interface GatewayOptions {
   overrides?: OverrideStore
   /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at redisUrl, else memory. */
   diffStore?: DiffStore
-  /** Shared Redis for the diff store and stateful shadows' snapshots (REDIS_URL in server.ts); unset: in memory. */
-  redisUrl?: string
+  /** Shared Redis for the diff store and stateful shadows' snapshots (REDIS_CLUSTER_NODES or REDIS_URL in server.ts); unset: in memory. */
+  redis?: RedisTarget
   /** Stateful shadows' snapshot store, instead of Redis at redisUrl or memory (the caller closes it). */
   snapshotStore?: SnapshotStore
   /** The legacy app's session store, instead of opening routes.yaml `session.store` (the caller closes it). */
@@ -89,12 +89,12 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     env,
     log: app.log
   })
-  const diffStore = options.diffStore ?? createDiffStore({ config: config.diffStore, redis: options.redisUrl ?? null, log: app.log })
+  const diffStore = options.diffStore ?? createDiffStore({ config: config.diffStore, redis: options.redis ?? null, log: app.log })
   const stateful = createStatefulShadows({
     config,
     env,
     log: app.log,
-    redisUrl: options.redisUrl ?? null,
+    redis: options.redis ?? null,
     snapshots: options.snapshotStore,
     legacySessions: options.legacySessionStore
   })

@@ -5,10 +5,11 @@
  *
  * Several workers are several replicas: admin overrides must be shared through Redis, or a
  * rollback would only reach the one worker that happened to take the call. So without
- * REDIS_URL, more than one worker is refused.
+ * REDIS_URL or REDIS_CLUSTER_NODES, more than one worker is refused.
  */
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
+import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
 
 const RESPAWN_DELAY_MS = 1_000
 /** A worker dying sooner than this after its start counts as crash-looping: slow down. */
@@ -37,8 +38,8 @@ export async function runCluster (options: ClusterOptions): Promise<ClusterResul
     return { ok: true }
   }
   const { workers, env, log } = options
-  if (workers > 1 && (env.REDIS_URL === undefined || env.REDIS_URL === '')) {
-    return { ok: false, reason: `--workers ${workers} needs REDIS_URL: each worker is a replica, and admin overrides (rollback) must reach all of them` }
+  if (workers > 1 && redisTargetFromEnv(env) === undefined) {
+    return { ok: false, reason: `--workers ${workers} needs REDIS_URL or REDIS_CLUSTER_NODES: each worker is a replica, and admin overrides (rollback) must reach all of them` }
   }
   const say = (fields: Record<string, unknown>, msg: string): void => {
     log.write(`${JSON.stringify({ level: 30, time: Date.now(), pid: process.pid, role: 'cluster-primary', ...fields, msg })}\n`)

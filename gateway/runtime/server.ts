@@ -23,6 +23,7 @@ import { openSharedState } from '../control-plane/shared-state.js'
 import { buildGateway } from '../data-plane/build-gateway.js'
 import { registerControlPlane } from '../control-plane/register-control-plane.js'
 import { createLogger } from '../core/logger.js'
+import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
 import { trackDrain, type DrainTracker } from './drain.js'
 
 export const DEFAULT_PORT = 8080
@@ -43,11 +44,13 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   const env = process.env
   // Overrides are read before serving: a replica must not start on routes.yaml alone while a
   // rollback is persisted in Redis.
-  const { overrides, audit } = await openSharedState({ env, log: logger })
+  // REDIS_CLUSTER_NODES (a Redis Cluster), else REDIS_URL (one server), else memory.
+  const redis = redisTargetFromEnv(env)
+  const { overrides, audit } = await openSharedState({ env, log: logger, redis })
   let app: FastifyInstance
   try {
-    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redisUrl: env.REDIS_URL })
-    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redisUrl: env.REDIS_URL, keyPrefix: env.GATEWAY_REDIS_PREFIX })
+    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redis })
+    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redis, keyPrefix: env.GATEWAY_REDIS_PREFIX })
   } catch (err) {
     await overrides.close()
     await audit.close()

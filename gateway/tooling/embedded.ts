@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
 import { startGateway } from '../runtime/server.js'
 import { waitUntilAnswering, type Endpoint } from './embedded-ready.js'
 
@@ -62,8 +63,8 @@ startGateway({ configFile: routesFile, port: gatewayPort }).then(async (app) => 
   const legacy = `http://127.0.0.1:${LEGACY_PORT}`
   const candidate = `http://127.0.0.1:${NEW_PORT}`
   // Without Redis the gateway keeps stateful shadows' snapshots in memory and the new services
-  // fetch them over loopback; with REDIS_URL both sides use Redis.
-  const snapshotEnv = process.env.REDIS_URL === undefined ? { SHADOW_SNAPSHOT_URL: `${gateway}/_gateway/shadow-snapshots` } : {}
+  // fetch them over loopback; with REDIS_URL or REDIS_CLUSTER_NODES both sides use Redis.
+  const snapshotEnv = redisTargetFromEnv(process.env) === undefined ? { SHADOW_SNAPSHOT_URL: `${gateway}/_gateway/shadow-snapshots` } : {}
   if (stopping) return
   children.push(
     child('legacy stand-in', '@strangler-gateway/legacy-stand-in/server', LEGACY_PORT, snapshotEnv),

@@ -22,3 +22,7 @@ export {
   isSnapshotKey, resultKey, encodeSnapshot, decodeSnapshot, type SnapshotStore
 } from './shadow-snapshot.js'
 export { createRedisSnapshotStore, type RedisSnapshotStoreOptions } from './shadow-snapshot-redis-store.js'
+export {
+  createRedisClient, duplicateRedisClient, redisTargetFromEnv, parseClusterNodes, describeRedisTarget, isClusterTarget, isRedisClient,
+  hasHashTag, clusterKeyPrefix, type RedisClient, type RedisTarget, type RedisClusterTarget, type RedisClusterNode
+} from './redis-connection.js'

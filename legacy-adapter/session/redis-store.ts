@@ -10,7 +10,7 @@
  * store is lost. Flask itself saves the whole dict blindly at the end of each request, so a Flask
  * request that overlaps ours can still overwrite it: that is Flask-Session's own behaviour.
  */
-import { Redis } from 'ioredis'
+import { createRedisClient, type RedisClient } from './redis-connection.js'
 import { SessionConfigError, SessionConflictError } from './errors.js'
 import { FLASK_PERMANENT_SESSION_LIFETIME_S, FLASK_SESSION_KEY_PREFIX } from './flask-defaults.js'
 import type { SessionData, SessionStore } from './session-types.js'
@@ -31,7 +31,7 @@ return 1`
 
 export interface RedisSessionStoreOptions {
   /** A connected ioredis client; the store never closes a client it was given. */
-  redis?: Redis
+  redis?: RedisClient
   /** Used when no client is given; the store closes the client it creates. */
   url?: string
   keyPrefix?: string
@@ -52,7 +52,7 @@ export function createRedisSessionStore (options: RedisSessionStoreOptions): Red
     throw new SessionConfigError('the Redis session store needs a client (options.redis) or a URL (options.url)')
   }
   const ownsClient = options.redis === undefined
-  const redis = options.redis ?? new Redis(options.url as string, { lazyConnect: false, maxRetriesPerRequest: 2 })
+  const redis = options.redis ?? createRedisClient(options.url as string, { lazyConnect: false, maxRetriesPerRequest: 2 })
   const keyPrefix = options.keyPrefix ?? FLASK_SESSION_KEY_PREFIX
   const codec = options.codec ?? createPickleCodec({ protocol: 4 })
   const ttlSeconds = options.ttlSeconds ?? FLASK_PERMANENT_SESSION_LIFETIME_S

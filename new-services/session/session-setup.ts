@@ -8,9 +8,9 @@
  * - memory: a store inside this process (tests, demos without a shared store).
  */
 import { mkdirSync } from 'node:fs'
-import { Redis } from 'ioredis'
 import {
   createFileSystemSessionStore,
+  createRedisClient,
   createRedisSessionStore,
   createSessionCookieCodec,
   FLASK_PERMANENT_SESSION_LIFETIME_S,
@@ -81,7 +81,8 @@ export function setUpSessions (options: SessionSetupOptions = {}): SessionSetup 
   }
   if (mode === 'redis') {
     const lifetimeSeconds = options.lifetimeSeconds ?? REDIS_SESSION_LIFETIME_S
-    const redis = new Redis(options.redisUrl ?? DEFAULT_REDIS_URL, { maxRetriesPerRequest: 2 })
+    // The legacy app's own session keys: one server (REDIS_URL), never a cluster.
+    const redis = createRedisClient(options.redisUrl ?? DEFAULT_REDIS_URL, { maxRetriesPerRequest: 2 })
     const store = createRedisSessionStore({ redis, keyPrefix: LEGACY_REDIS_KEY_PREFIX, ttlSeconds: lifetimeSeconds })
     return {
       store,

@@ -7,7 +7,7 @@
  * @strangler-gateway/flask-session, which the gateway uses too.
  */
 import {
-  createRedisSnapshotStore, decodeSnapshot, DEFAULT_SNAPSHOT_KEY_PREFIX, DEFAULT_SNAPSHOT_TTL_MS, encodeSnapshot,
+  createRedisSnapshotStore, decodeSnapshot, redisTargetFromEnv, DEFAULT_SNAPSHOT_KEY_PREFIX, DEFAULT_SNAPSHOT_TTL_MS, encodeSnapshot,
   isSnapshotKey, resultKey, SNAPSHOT_TTL_HEADER, type SessionData, type SnapshotStore
 } from '@strangler-gateway/flask-session'
 import { request } from 'undici'
@@ -65,8 +65,9 @@ export function createHttpSnapshotStore (baseUrl: string): Pick<SnapshotStore, '
 }
 
 /**
- * SHADOW_SNAPSHOT_URL (the gateway's snapshot routes), else SHADOW_SNAPSHOT_REDIS_URL or REDIS_URL
- * with SHADOW_SNAPSHOT_PREFIX; SHADOW_SNAPSHOT_TTL_MS caps results. Undefined with none of them.
+ * SHADOW_SNAPSHOT_URL (the gateway's snapshot routes), else SHADOW_SNAPSHOT_REDIS_URL, else the
+ * gateway's Redis (REDIS_CLUSTER_NODES, else REDIS_URL), with SHADOW_SNAPSHOT_PREFIX;
+ * SHADOW_SNAPSHOT_TTL_MS caps results. Undefined with none of them.
  */
 export function shadowSnapshotsFromEnv (env: Env = process.env): ShadowSnapshotSetup | undefined {
   const ttl = Number(env.SHADOW_SNAPSHOT_TTL_MS ?? DEFAULT_SNAPSHOT_TTL_MS)
@@ -74,9 +75,9 @@ export function shadowSnapshotsFromEnv (env: Env = process.env): ShadowSnapshotS
   if (env.SHADOW_SNAPSHOT_URL != null && env.SHADOW_SNAPSHOT_URL !== '') {
     return { store: createHttpSnapshotStore(env.SHADOW_SNAPSHOT_URL), ttlMs: ttl, close: async () => {} }
   }
-  const url = env.SHADOW_SNAPSHOT_REDIS_URL || env.REDIS_URL
-  if (url == null || url === '') return undefined
-  const store = createRedisSnapshotStore({ url, keyPrefix: env.SHADOW_SNAPSHOT_PREFIX || DEFAULT_SNAPSHOT_KEY_PREFIX })
+  const target = env.SHADOW_SNAPSHOT_REDIS_URL || redisTargetFromEnv(env)
+  if (target === undefined) return undefined
+  const store = createRedisSnapshotStore({ target, keyPrefix: env.SHADOW_SNAPSHOT_PREFIX || DEFAULT_SNAPSHOT_KEY_PREFIX })
   return { store, ttlMs: ttl, close: store.close }
 }
 

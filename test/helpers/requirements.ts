@@ -48,6 +48,23 @@ export async function requireRedis (t: TapLike): Promise<boolean> {
   return unavailable(t, 'Redis', `nothing answers at ${REDIS_URL}`)
 }
 
+/** True when redis-server and redis-cli (Debian's redis-server and redis-tools) can be run. */
+export function hasRedisClusterTools (): boolean {
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' })
+    execFileSync('redis-cli', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** For a suite that starts its own Redis Cluster (test/helpers/redis-cluster.ts). */
+export function requireRedisCluster (t: TapLike): boolean {
+  if (hasRedisClusterTools()) return true
+  return unavailable(t, 'Redis Cluster (redis-server and redis-cli)', 'not on PATH')
+}
+
 /** True when python3 can import every module named. */
 export function hasPythonModules (...modules: string[]): boolean {
   try {

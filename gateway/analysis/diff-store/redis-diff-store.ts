@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis'
-import type { RedisOptions } from 'ioredis'
+import type { ChainableCommander, RedisOptions } from 'ioredis'
+import { createRedisClient, isRedisClient, type RedisClient, type RedisTarget } from '@strangler-gateway/flask-session'
 import { pageRecords } from './list-records.js'
 import { summarise } from './summarise-diffs.js'
 import type { RouteCounters } from './summarise-diffs.js'
@@ -17,8 +17,8 @@ interface LogLike {
 }
 
 export interface RedisDiffStoreOptions extends SummaryOptions {
-  /** A URL (the store opens and closes its own client) or a client the caller owns and closes. */
-  redis: Redis | string
+  /** A URL or cluster (the store opens and closes its own client) or a client the caller owns and closes. */
+  redis: RedisClient | RedisTarget
   prefix?: string
   maxRecordsPerRoute?: number
   ttlSeconds?: number
@@ -45,17 +45,18 @@ export function diffStoreRedisOptions (commandTimeoutMs = DEFAULT_REDIS_COMMAND_
  * Keys (all under the prefix, all with the TTL refreshed on every write):
  * `routes` set of [feature, route]; per route `records:<feature>:<route>` list of the newest N
  * non-equal records (JSON), `outcomes:<feature>:<route>` hash of outcome counts,
- * `fields:<feature>:<route>` hash of per-field difference counts.
+ * `fields:<feature>:<route>` hash of per-field difference counts. A write is one pipeline over
+ * several of them: in a Redis Cluster the prefix needs a hash tag (createDiffStore adds one).
  */
 export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore {
   const prefix = options.prefix ?? DEFAULT_DIFF_KEY_PREFIX
   const maxRecords = options.maxRecordsPerRoute ?? DEFAULT_MAX_RECORDS_PER_ROUTE
   const ttl = options.ttlSeconds ?? DEFAULT_DIFF_TTL_SECONDS
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
-  const owned = typeof options.redis === 'string'
-  const client = typeof options.redis === 'string'
-    ? new Redis(options.redis, diffStoreRedisOptions(options.commandTimeoutMs))
-    : options.redis
+  const owned = !isRedisClient(options.redis)
+  const client = isRedisClient(options.redis)
+    ? options.redis
+    : createRedisClient(options.redis, diffStoreRedisOptions(options.commandTimeoutMs))
   // An owned client's errors are reported through the drop counter; without a listener ioredis prints them.
   if (owned) client.on('error', () => {})
 
@@ -79,7 +80,7 @@ export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore
   }
 
   /** Sends one pipeline; resolves true when every command in it succeeded. Never rejects. */
-  function send (build: (p: ReturnType<Redis['pipeline']>) => void): Promise<boolean> {
+  function send (build: (p: ChainableCommander) => void): Promise<boolean> {
     if (client.status !== 'ready') {
       failed(new Error(`redis is ${client.status}`))
       return Promise.resolve(false)
@@ -110,11 +111,11 @@ export function createRedisDiffStore (options: RedisDiffStoreOptions): DiffStore
     return done
   }
 
-  function touchRoute (p: ReturnType<Redis['pipeline']>, feature: string, route: string): void {
+  function touchRoute (p: ChainableCommander, feature: string, route: string): void {
     p.sadd(routesKey, JSON.stringify([feature, route])).expire(routesKey, ttl)
   }
 
-  function countIn (p: ReturnType<Redis['pipeline']>, feature: string, route: string, outcome: DiffOutcome): void {
+  function countIn (p: ChainableCommander, feature: string, route: string, outcome: DiffOutcome): void {
     const outcomes = key('outcomes', feature, route)
     p.hincrby(outcomes, outcome, 1).expire(outcomes, ttl)
   }

@@ -5,7 +5,7 @@
  * change made on one replica reaches the others within `refreshMs`.
  */
 import { randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 import { matchIn, type KnownDifference, type KnownDifferences, type NewKnownDifference } from './known-difference.js'
 
 const newId = (): string => randomBytes(6).toString('hex')
@@ -26,7 +26,7 @@ export function createMemoryKnownDifferences (): KnownDifferences {
 }
 
 export interface RedisKnownDifferencesOptions {
-  redis: Redis
+  redis: RedisClient
   keyPrefix: string
   /** How often the local copy is refreshed from Redis. Default 5 s. */
   refreshMs?: number

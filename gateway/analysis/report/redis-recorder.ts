@@ -5,14 +5,14 @@
  * pipeline of HINCRBYs every `flushIntervalMs`; a failed flush drops that batch and counts it
  * (a report is statistics, not an audit trail) and the next batch tries again.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 import { observePair, observeShadowCount, observeSide, type AddCounter } from './observe.js'
 import { DEFAULT_RETENTION_MINUTES, MINUTE_MS, type LatencyRecorder, type MinuteCounts } from './recorder-types.js'
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1_000
 
 export interface RedisRecorderOptions {
-  redis: Redis
+  redis: RedisClient
   keyPrefix: string
   retentionMinutes?: number
   flushIntervalMs?: number

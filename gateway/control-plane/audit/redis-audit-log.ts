@@ -2,15 +2,15 @@
  * The audit trail in a Redis list shared by every replica: LPUSH then LTRIM in one
  * transaction, so the list never grows past its cap.
  */
-import { Redis } from 'ioredis'
+import { createRedisClient, type RedisClient, type RedisTarget } from '@strangler-gateway/flask-session'
 import { DEFAULT_AUDIT_MAX_ENTRIES, filterEntries, type AuditEntry, type AuditLog } from './audit-log.js'
 
 const COMMAND_TIMEOUT_MS = 2_000
 
 export interface RedisAuditLogOptions {
-  /** A client to share (not closed here); or `url` and the log opens its own. */
-  redis?: Redis
-  url?: string
+  /** A client to share (not closed here); or `target` (a URL or a cluster) and the log opens its own. */
+  redis?: RedisClient
+  target?: RedisTarget
   /** The list is `<keyPrefix>audit`. */
   keyPrefix?: string
   maxEntries?: number
@@ -20,8 +20,8 @@ export function createRedisAuditLog (options: RedisAuditLogOptions): AuditLog {
   const key = `${options.keyPrefix ?? 'strangler:'}audit`
   const maxEntries = options.maxEntries ?? DEFAULT_AUDIT_MAX_ENTRIES
   const ownsClient = options.redis === undefined
-  if (ownsClient && (options.url === undefined || options.url === '')) throw new TypeError('createRedisAuditLog needs `redis` or `url`')
-  const client = options.redis ?? new Redis(options.url as string, { commandTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1 })
+  if (ownsClient && (options.target === undefined || options.target === '')) throw new TypeError('createRedisAuditLog needs `redis` or `target`')
+  const client = options.redis ?? createRedisClient(options.target as RedisTarget, { commandTimeout: COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 1 })
   // Errors surface on the calls; the connection event alone is not worth a crash.
   if (ownsClient) client.on('error', () => {})
 

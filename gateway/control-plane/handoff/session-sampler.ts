@@ -10,8 +10,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { endianness } from 'node:os'
 import path from 'node:path'
-import { Redis } from 'ioredis'
-import { cachelibFileName, createFileSystemSessionStore, createRedisSessionStore, valueCodecByName } from '@strangler-gateway/flask-session'
+import { cachelibFileName, createFileSystemSessionStore, createRedisClient, createRedisSessionStore, valueCodecByName } from '@strangler-gateway/flask-session'
 import type { SessionData, SessionStore } from '@strangler-gateway/flask-session'
 import type { SessionStoreConfig } from '../../core/config/gateway-config.js'
 import { locateLegacySessionStore } from '../../data-plane/shadow/stateful-session-store.js'
@@ -55,7 +54,7 @@ export function openSessionSampler (config: SessionStoreConfig, env: NodeJS.Proc
   const location = locateLegacySessionStore(config, env)
   const codec = valueCodecByName(config.codec)
   if (location.type === 'redis') {
-    const redis = new Redis(location.where, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true })
+    const redis = createRedisClient(location.where, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true })
     redis.on('error', () => {}) // surfaced by the failing command
     const store = createRedisSessionStore({ redis, keyPrefix: location.keyPrefix, codec, ttlSeconds: CLONE_LIFETIME_SECONDS })
     const glob = location.keyPrefix.replace(/[*?[\]\\]/g, (c) => `\\${c}`) + '*'

@@ -7,13 +7,13 @@
  */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 import type { KnownDifferences } from '../../analysis/known-differences/known-difference.js'
 import { createMemoryKnownDifferences, createRedisKnownDifferences } from '../../analysis/known-differences/known-difference-stores.js'
 import { withDeclared } from '../../analysis/known-differences/declared-known.js'
 
 export interface KnownDifferencesPluginOptions {
-  redis?: Redis
+  redis?: RedisClient
   /** GATEWAY_REDIS_PREFIX; the hash is `<prefix>known-diffs`. */
   keyPrefix?: string
   refreshMs?: number

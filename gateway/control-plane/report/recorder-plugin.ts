@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 import { createMemoryRecorder } from '../../analysis/report/memory-recorder.js'
 import type { LatencyRecorder } from '../../analysis/report/recorder-types.js'
 import { createRedisRecorder } from '../../analysis/report/redis-recorder.js'
@@ -23,7 +23,7 @@ export interface RecorderPluginOptions {
   /** Use this recorder (its creator closes it). */
   recorder?: LatencyRecorder
   /** Else, with a client, a Redis recorder shared by all replicas (the client is not closed here). */
-  redis?: Redis
+  redis?: RedisClient
   /**
    * The gateway's Redis prefix (GATEWAY_REDIS_PREFIX, default `strangler:`); the counters live
    * under `<prefix>report:`, next to the overrides, audit trail and rollout state.

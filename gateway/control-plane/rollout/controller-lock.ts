@@ -4,7 +4,7 @@
  * compare-and-delete (Lua), so a replica never extends or frees a lock another one holds.
  * In memory (one process) the lock is always this process's.
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 
 export interface ControllerLock {
   readonly token: string
@@ -28,7 +28,7 @@ export function createMemoryLock (token: string): ControllerLock {
   return { token, acquire: async () => true, holder: async () => token, release: async () => {} }
 }
 
-export function createRedisLock ({ redis, key, token }: { redis: Redis, key: string, token: string }): ControllerLock {
+export function createRedisLock ({ redis, key, token }: { redis: RedisClient, key: string, token: string }): ControllerLock {
   let held = false
   return {
     token,

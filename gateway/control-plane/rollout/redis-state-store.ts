@@ -3,9 +3,10 @@
  * script checks the version, checks the controller lock when fenced, writes the state and pushes
  * the audit entry onto the shared audit list (`<prefix>audit`, capped like
  * gateway/audit/redis-audit-log.ts), so the three happen together or not at all.
- * Redis Cluster: all of a gateway's keys must share a slot; use a hash-tagged prefix.
+ * Redis Cluster: the script names three keys, so the prefix needs a hash tag (registerControlPlane
+ * gives it one when it has none).
  */
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '@strangler-gateway/flask-session'
 import { DEFAULT_AUDIT_MAX_ENTRIES } from '../audit/audit-log.js'
 import { RolloutUnavailableError } from '../../core/errors.js'
 import type { RolloutState, RolloutStateStore, WriteResult } from './rollout-state.js'
@@ -30,7 +31,7 @@ const RESULTS: Record<number, WriteResult> = { 1: 'written', 0: 'conflict', [-1]
 
 export interface RedisStateStoreOptions {
   /** Shared client; the caller closes it. */
-  redis: Redis
+  redis: RedisClient
   keyPrefix: string
   /** The controller lock's key, checked by fenced writes. */
   lockKey: string

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import { createRedisClient, type RedisClient, type RedisTarget } from '@strangler-gateway/flask-session'
 import { RolloutUnavailableError } from '../../core/errors.js'
 import { createMemoryLock, createRedisLock } from './controller-lock.js'
 import { createRolloutController, type RolloutController } from './controller.js'
@@ -22,9 +22,12 @@ import { describeRollout, type ControllerView, type RolloutView } from './rollou
 export const DEFAULT_ROLLOUT_KEY_PREFIX = 'strangler:'
 
 export interface RolloutPluginOptions {
-  /** REDIS_URL: shared state and lock; unset: in memory. */
-  redisUrl?: string
-  /** GATEWAY_REDIS_PREFIX; the audit entries go to `<prefix>audit`, as the admin API's do. */
+  /** REDIS_CLUSTER_NODES or REDIS_URL: shared state and lock; unset: in memory. */
+  redis?: RedisTarget
+  /**
+   * GATEWAY_REDIS_PREFIX; the audit entries go to `<prefix>audit`, as the admin API's do. A
+   * write's script names the state, the lock and the audit list: in a cluster, hash-tag it.
+   */
   keyPrefix?: string
   /** Default: host:pid:random. */
   replicaId?: string
@@ -49,9 +52,9 @@ async function rolloutPlugin (app: FastifyInstance, options: RolloutPluginOption
   const replicaId = options.replicaId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`
   const prefix = options.keyPrefix ?? DEFAULT_ROLLOUT_KEY_PREFIX
   const { holder, overrides } = app.gateway
-  let redis: Redis | undefined
-  if (options.redisUrl !== undefined && options.redisUrl !== '') {
-    redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2_000, lazyConnect: true })
+  let redis: RedisClient | undefined
+  if (options.redis !== undefined && options.redis !== '') {
+    redis = createRedisClient(options.redis, { maxRetriesPerRequest: 1, enableOfflineQueue: false, commandTimeout: 2_000, lazyConnect: true })
     // Failures surface on the calls (a skipped tick, a 503); the connection event needs no crash.
     redis.on('error', (err) => app.log.debug({ err }, 'rollout: redis error'))
     // Like the override store, a replica starts only once it can reach the shared state.

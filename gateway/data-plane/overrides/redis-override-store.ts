@@ -12,9 +12,15 @@
  *
  * Redis down: reads keep answering from the local copy; `set` fails fast with
  * GW_ERR_OVERRIDES_UNAVAILABLE instead of queueing a change nobody can see.
+ *
+ * Redis Cluster: the script and the reload name both keys, so the prefix needs a hash tag
+ * (shared-state.ts adds one). A message published on any node reaches subscribers on every node;
+ * when the node the subscription sits on leaves the cluster, ioredis moves it to another and the
+ * store reloads the hash, since messages may have gone by in between.
  */
 import type { FastifyBaseLogger } from 'fastify'
-import { Redis } from 'ioredis'
+import { Cluster } from 'ioredis'
+import { createRedisClient, duplicateRedisClient, type RedisClient, type RedisTarget } from '@strangler-gateway/flask-session'
 import { OverridesUnavailableError } from '../../core/errors.js'
 import type { FeatureOverride, OverrideChange, OverrideStore } from './override-store.js'
 import { parseOverride } from './parse-override.js'
@@ -26,9 +32,9 @@ const READY_TIMEOUT_MS = 5_000
 const QUIT_TIMEOUT_MS = 1_000
 
 export interface RedisOverrideStoreOptions {
-  /** A client to share (not closed by the store); or `url` and the store opens its own. */
-  redis?: Redis
-  url?: string
+  /** A client to share (not closed by the store); or `target` (a URL or a cluster) and the store opens its own. */
+  redis?: RedisClient
+  target?: RedisTarget
   /** Prefix of every key: `<prefix>overrides` (hash), `<prefix>overrides:version`. */
   keyPrefix?: string
   /** Pub/sub channel; default `<prefix>overrides:changed`. */
@@ -76,11 +82,11 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
     maxRetriesPerRequest: 1,
     lazyConnect: true
   }
-  const client = options.redis ?? new Redis(requireUrl(options.url), clientOptions)
+  const client = options.redis ?? createRedisClient(requireTarget(options.target), clientOptions)
   // Subscriptions may queue: ioredis re-subscribes by itself after a reconnect.
   const subscriber = ownsClient
-    ? new Redis(requireUrl(options.url), { lazyConnect: true, maxRetriesPerRequest: null })
-    : client.duplicate({ lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null })
+    ? createRedisClient(requireTarget(options.target), { lazyConnect: true, maxRetriesPerRequest: null })
+    : duplicateRedisClient(client, { lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null })
 
   const overrides = new Map<string, FeatureOverride>()
   /** The Redis version each feature's local value reflects. */
@@ -157,6 +163,8 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
       connectedOnce = true
     })
   }
+  // A cluster's subscription moves to another node when its node leaves; catch up on what passed meanwhile.
+  if (subscriber instanceof Cluster) subscriber.on('-node', () => { if (!closed) resyncLogged('cluster node left') })
   for (const connection of [client, subscriber]) {
     connection.on('error', (err: Error) => { if (!closed) log.warn({ err: { message: err.message } }, 'override store Redis connection error') })
   }
@@ -225,7 +233,7 @@ export function createRedisOverrideStore (options: RedisOverrideStoreOptions): R
  * not in 5.11), and a disconnect while it is in flight rejects it as an unhandled rejection.
  * QUIT is answered after it. A Redis that does not answer within a second is cut off.
  */
-async function closeConnection (connection: Redis): Promise<void> {
+async function closeConnection (connection: RedisClient): Promise<void> {
   if (connection.status !== 'ready') {
     connection.disconnect()
     return
@@ -239,7 +247,7 @@ async function closeConnection (connection: Redis): Promise<void> {
   connection.disconnect() // a no-op once QUIT has closed it
 }
 
-function requireUrl (url: string | undefined): string {
-  if (url === undefined || url === '') throw new TypeError('createRedisOverrideStore needs `redis` or `url`')
-  return url
+function requireTarget (target: RedisTarget | undefined): RedisTarget {
+  if (target === undefined || target === '') throw new TypeError('createRedisOverrideStore needs `redis` or `target`')
+  return target
 }

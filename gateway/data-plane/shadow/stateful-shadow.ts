@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import {
   createRedisSnapshotStore, decodeSnapshot, encodeSnapshot, resultKey, SNAPSHOT_STATUS_HEADER,
-  type SessionData, type SessionStore, type SnapshotStore
+  type RedisTarget, type SessionData, type SessionStore, type SnapshotStore
 } from '@strangler-gateway/flask-session'
 import type { GatewayConfig } from '../../core/config/gateway-config.js'
 import type { CapturedResponse } from '../../analysis/diff/diff-types.js'
@@ -55,8 +55,8 @@ export interface StatefulShadowsOptions {
   config: GatewayConfig
   env: NodeJS.ProcessEnv
   log: FastifyBaseLogger
-  /** Shared Redis for snapshots (the gateway's REDIS_URL); unset: process memory. */
-  redisUrl?: string | null
+  /** Shared Redis for snapshots (the gateway's REDIS_CLUSTER_NODES or REDIS_URL); unset: process memory. */
+  redis?: RedisTarget | null
   /** A snapshot store of the caller's (tests; never closed here). */
   snapshots?: SnapshotStore
   /** The legacy app's session store, instead of opening config.session.store (tests; never closed here). */
@@ -97,9 +97,9 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
   let legacySessions: SessionStore | undefined = options.legacySessions
   // Opened on first use, so a gateway without stateful shadows opens no Redis connection or directory.
   const snapshotStore = (): SnapshotStore => {
-    snapshots ??= options.redisUrl == null
+    snapshots ??= options.redis == null
       ? createMemorySnapshotStore()
-      : createRedisSnapshotStore({ url: options.redisUrl, keyPrefix: `${options.config.diffStore.keyPrefix}snapshot:` })
+      : createRedisSnapshotStore({ target: options.redis, keyPrefix: `${options.config.diffStore.keyPrefix}snapshot:` })
     return snapshots
   }
   const sessionStore = (config: GatewayConfig): SessionStore => {
@@ -169,7 +169,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
   return {
     guard,
     snapshots: snapshotStore,
-    servesSnapshots: options.redisUrl == null,
+    servesSnapshots: options.redis == null,
     track (request, reply) {
       const exchange = request.proxy
       if (exchange === null || !usesStatefulShadow(exchange.snapshot.config)) return

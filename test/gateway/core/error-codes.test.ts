@@ -167,7 +167,7 @@ t.test('GW_ERR_ROLLOUT_UNAVAILABLE: a gateway cannot start its rollout controlle
   const app = await buildGateway({ config: parseRoutesConfig(routesYaml({ legacy: legacy.url, new: legacy.url })), env: {} })
   t.teardown(() => app.close())
   const down = `redis://127.0.0.1:${await freePort()}`
-  await t.rejects(registerControlPlane(app, { adminToken: undefined, redisUrl: down }), {
+  await t.rejects(registerControlPlane(app, { adminToken: undefined, redis: down }), {
     code: 'GW_ERR_ROLLOUT_UNAVAILABLE',
     statusCode: 503,
     message: /^the rollout state \(Redis\) is unavailable, so nothing changed/

@@ -33,7 +33,7 @@ async function startGatewayProcess (t: Test, routes: TestRoutes): Promise<Gatewa
   const file = join(dir, 'routes.yaml')
   await writeFile(file, routesYaml(routes))
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }
-  for (const name of ['REDIS_URL', 'GATEWAY_ADMIN_TOKEN', 'ROUTES_FILE']) delete env[name]
+  for (const name of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'GATEWAY_ADMIN_TOKEN', 'ROUTES_FILE']) delete env[name]
   const child = spawn(process.execPath, ['--conditions=strangler-gateway-source', '--import', 'tsx', CLI, 'start', '--config', file], {
     env,
     stdio: ['ignore', 'pipe', 'pipe']

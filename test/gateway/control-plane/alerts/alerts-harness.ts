@@ -83,10 +83,10 @@ export interface AlertingGatewayOptions {
 export async function startAlertingGateway (options: AlertingGatewayOptions): Promise<AlertingGateway> {
   const { logger, capture } = captureLogs()
   const { redis } = options
-  const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: logger, redisUrl: redis.url, keyPrefix: redis.keyPrefix })
+  const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: logger, redis: redis.url, keyPrefix: redis.keyPrefix })
   const config = parseRoutesConfig(routesYaml({ legacy: options.legacy, new: options.candidate, features: options.features, routes: options.routes, alerts: options.alerts }))
   const app = await buildGateway({ config, env: {}, logger, overrides: shared?.overrides })
-  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redisUrl: redis?.url, keyPrefix: redis?.keyPrefix, env: options.env ?? {} })
+  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redis: redis?.url, keyPrefix: redis?.keyPrefix, env: options.env ?? {} })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return { app, url, logs: capture, close: async () => { await app.close() } }
 }

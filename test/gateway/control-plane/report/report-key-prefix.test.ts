@@ -27,7 +27,7 @@ t.test('gateways with different Redis prefixes keep separate report counters', a
   const urls: string[] = []
   for (const keyPrefix of prefixes) {
     const app = await buildGateway({ config, env: {} })
-    await registerControlPlane(app, { adminToken: undefined, redisUrl: REDIS_URL, keyPrefix })
+    await registerControlPlane(app, { adminToken: undefined, redis: REDIS_URL, keyPrefix })
     t.teardown(async () => { await app.close() })
     urls.push(await app.listen({ port: 0, host: '127.0.0.1' }))
   }

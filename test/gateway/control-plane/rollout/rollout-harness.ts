@@ -74,10 +74,10 @@ export async function startRolloutGateway (
   const legacy = await startBackend()
   const candidate = await startBackend()
   // As server.ts wires it: overrides and audit from the same Redis and prefix as the rollout.
-  const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: pino({ level: 'silent' }), redisUrl: redis.url, keyPrefix: redis.keyPrefix })
+  const shared = redis === undefined ? undefined : await openSharedState({ env: {}, log: pino({ level: 'silent' }), redis: redis.url, keyPrefix: redis.keyPrefix })
   const config = parseRoutesConfig(rolloutRoutesYaml(legacy.url, candidate.url, feature, plan, alerting?.alerts))
   const app = await buildGateway({ config, env: {}, overrides: shared?.overrides })
-  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redisUrl: redis?.url, keyPrefix: redis?.keyPrefix, env: alerting?.env ?? {} })
+  await registerControlPlane(app, { adminToken: undefined, audit: shared?.audit, redis: redis?.url, keyPrefix: redis?.keyPrefix, env: alerting?.env ?? {} })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   return {
     app,

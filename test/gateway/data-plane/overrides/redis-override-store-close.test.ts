@@ -9,7 +9,7 @@ t.test('close() leaves no open sockets or timers behind', async (t) => {
   const count = (): number => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'Timeout').length
   await new Promise((resolve) => setTimeout(resolve, 50)) // requireRedis's probe socket closes
   const before = count()
-  const store = createRedisOverrideStore({ url: REDIS_URL, keyPrefix: uniquePrefix('overrides-close'), log: pino({ level: 'silent' }) })
+  const store = createRedisOverrideStore({ target: REDIS_URL, keyPrefix: uniquePrefix('overrides-close'), log: pino({ level: 'silent' }) })
   await store.ready()
   t.ok(count() >= before + 2, 'two connections while it runs')
   await store.close()

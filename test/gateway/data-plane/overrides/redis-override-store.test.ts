@@ -28,7 +28,7 @@ t.test('Redis override store', async (t) => {
     admin.disconnect()
   })
   const open = async () => {
-    const store = createRedisOverrideStore({ url: REDIS_URL, keyPrefix, log })
+    const store = createRedisOverrideStore({ target: REDIS_URL, keyPrefix, log })
     t.teardown(() => store.close())
     await store.ready()
     return store
@@ -74,7 +74,7 @@ t.test('Redis override store', async (t) => {
   t.test('Redis down: reads keep the last state, set fails with a clear error', async (t) => {
     const a = await open()
     await a.set('chat', { enabled: false })
-    const down = createRedisOverrideStore({ url: `redis://127.0.0.1:${await freePort()}`, keyPrefix, log })
+    const down = createRedisOverrideStore({ target: `redis://127.0.0.1:${await freePort()}`, keyPrefix, log })
     t.teardown(() => down.close())
     await t.rejects(down.ready(300), { code: 'GW_ERR_OVERRIDES_UNAVAILABLE' })
     await t.rejects(down.set('chat', { enabled: true }), { code: 'GW_ERR_OVERRIDES_UNAVAILABLE', statusCode: 503 })
@@ -89,8 +89,8 @@ t.test('a replica cut off from Redis keeps serving its last state and catches up
   const target = new URL(REDIS_URL)
   const link = await startTcpCut({ host: target.hostname, port: Number(target.port || 6379) })
   t.teardown(() => link.close())
-  const healthy = createRedisOverrideStore({ url: REDIS_URL, keyPrefix, log })
-  const cutOff = createRedisOverrideStore({ url: link.url, keyPrefix, log, resyncIntervalMs: 0 })
+  const healthy = createRedisOverrideStore({ target: REDIS_URL, keyPrefix, log })
+  const cutOff = createRedisOverrideStore({ target: link.url, keyPrefix, log, resyncIntervalMs: 0 })
   t.teardown(async () => {
     await Promise.all([healthy.close(), cutOff.close()])
     const redis = new Redis(REDIS_URL)
@@ -127,7 +127,7 @@ t.test('closing while the subscription is being restored after a reconnect leave
     await link.close()
     admin.disconnect()
   })
-  const store = createRedisOverrideStore({ url: link.url, keyPrefix, log, resyncIntervalMs: 0 })
+  const store = createRedisOverrideStore({ target: link.url, keyPrefix, log, resyncIntervalMs: 0 })
   t.teardown(() => store.close())
   await store.ready()
   const subscribers = async (): Promise<number> => {

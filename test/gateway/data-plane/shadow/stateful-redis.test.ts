@@ -51,7 +51,7 @@ t.test('snapshot keys carry a TTL and none is left after the conversation', asyn
   const stack = await startStack(t, {
     shadow: 'stateful',
     newSnapshots: watched,
-    gateway: { redisUrl: REDIS_URL },
+    gateway: { redis: REDIS_URL },
     diffStore: { keyPrefix: prefix },
     shadowBudget: { snapshotTtlMs: TTL_MS }
   })

@@ -41,7 +41,7 @@ export function standInModel (): LlmService {
 export interface StackOptions {
   /** Shadow the chat feature statefully (sample 100); false: no shadow at all. */
   shadow: 'stateful' | 'stateless' | false
-  /** The gateway's snapshot store; absent: the gateway's own (Redis when gateway.redisUrl is set). */
+  /** The gateway's snapshot store; absent: the gateway's own (Redis when gateway.redis is set). */
   snapshots?: SnapshotStore
   /** What the new services get as their snapshot store (default: the same). */
   newSnapshots?: ShadowSnapshotOptions['store']
