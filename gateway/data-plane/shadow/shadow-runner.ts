@@ -32,10 +32,10 @@ import type { Captured, CopyHold } from './capture.js'
 import { callForShadow, type ShadowCallResult } from './shadow-call.js'
 import { createByteBudget, createShadowBudget, type ByteBudget, type BytesHold, type ShadowBudget } from './shadow-budget.js'
 import { createShadowPressure, type ShadowPressure } from './shadow-pressure.js'
-import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 import { publish, type ComparedPair, type DropReason } from '../events.js'
 import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
+import { comparedPair, copySide, type ShadowPrimary } from './shadow-pair.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -58,6 +58,11 @@ export interface ShadowTarget {
   lease?: Pick<SnapshotLease, 'retain' | 'release'>
   /** `stateful`: started with startStateful, which takes the session snapshot first. */
   mode: 'stateless' | 'stateful'
+  /**
+   * The side serving the user; `candidate` is the other. `new`: the live stage, legacy gets the
+   * copy (stateful ones on a session clone). Unset: legacy.
+   */
+  primary?: ShadowPrimary
   /** Set by startStateful. */
   stateful?: StatefulExchange
 }
@@ -169,14 +174,11 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     if (snapshot !== undefined && !await snapshot.stored) return dropped('snapshot_failed')
     if (outcome.abandoned) return
     const shadowHeaders: ForwardRequest['headers'] = { ...request.headers, [SHADOW_HEADER]: '1', [SHADOW_OF_HEADER]: target.requestId }
-    if (snapshot !== undefined) {
-      shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
-      shadowHeaders[SNAPSHOT_TTL_HEADER] = String(target.budget.snapshotTtlMs)
-    }
+    if (snapshot !== undefined) Object.assign(shadowHeaders, snapshot.headers)
     publish('shadow-sent', { gateway, feature: target.feature })
     const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target, register)
     // A second legacy call would write the real session again: never for stateful shadows.
-    const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined
+    const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined && target.primary !== 'new'
       ? call(target.legacy, { ...request, headers: { ...shadowHeaders }, signal: undefined }, target, register)
       : Promise.resolve(undefined)
     const [candidate, answer, second] = await Promise.all([candidateCall, primary, secondLegacy])
@@ -203,16 +205,20 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     let result: ExchangeResult
     try {
       result = typeof candidate === 'string'
-        ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
+        ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `${copySide(target.primary)} did not answer within ${target.budget.timeoutMs} ms` : `${copySide(target.primary)} failed to answer` }
         : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
-      if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
+      if (sessions !== null) {
+        // The served side's session is the reference, as its answer is.
+        const [served, copied] = target.primary === 'new' ? [sessions.candidate, sessions.legacy] : [sessions.legacy, sessions.candidate]
+        result = withSessionDifferences(result, compareSessions(served, copied, target.compare, target.compare.session.keys))
+      }
     } catch (err) {
       // The engine failing on one pair is that pair's error, never a shadow that vanishes.
       log.warn({ err, feature: target.feature, route: target.route }, 'shadow comparison failed')
       result = { verdict: 'error', differences: [], noiseDropped: 0, reason: 'comparison failed' }
     }
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
-    const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
+    const pair: ComparedPair = comparedPair(target, { status: legacy.status, latencyMs: legacy.latencyMs }, candidateSide, result)
     publish('shadow-compared', { gateway, pair })
     ended(target.feature, result.verdict === 'equal' || result.verdict === 'different' ? 'compared' : 'errored')
     // An equal pair has no differences to keep: the store only counts it.
@@ -223,8 +229,9 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       method: target.method,
       url: target.url,
       sessionId: target.sessionId,
+      primary: pair.primary,
       legacy: pair.legacy,
-      candidate: candidateSide,
+      candidate: pair.candidate,
       result
     }))
   }
@@ -305,7 +312,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       primary: (answer) => {
         const captured = answer.captured.then((c) => ({ ...c, latencyMs: performance.now() - answer.startedAt }))
         // Legacy's resulting session is read as soon as its answer is complete, before the user's next request.
-        if (snapshot !== undefined) captured.then(snapshot.legacyAnswered, () => {})
+        if (snapshot !== undefined) captured.then(snapshot.primaryAnswered, () => {})
         resolvePrimary({ ...answer, captured })
       },
       abandon: () => resolvePrimary(null),
@@ -325,7 +332,9 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       drop(target, stateful === undefined ? 'snapshot_failed' : 'budget_full')
       return null
     }
-    const prepared = await stateful.prepare(target, config)
+    const prepared = target.primary === 'new'
+      ? await stateful.prepareLive({ ...target, cookie: request.headers.cookie }, config)
+      : await stateful.prepare(target, config)
     if (typeof prepared === 'string') {
       drop(target, prepared)
       return null
