@@ -1,9 +1,13 @@
 /**
- * A shadow's two answers named by app, whichever side served: the served answer is the primary
- * (the reference the copy is compared with), and `legacy` / `candidate` stay legacy's and new's,
- * so the report's old and new figures mean the same in both directions.
+ * A shadow's two answers named by app, whichever side served: `primary` says which one served
+ * the user, and `legacy` / `candidate` stay legacy's and new's, in the pair and in the
+ * comparison. So the report's old and new figures, a difference's `legacy` and `candidate`
+ * values and its kind (`missing`: in legacy's answer, not in new's) mean the same in both
+ * directions, and a known difference accepted for shadows to new is known in the live stage too.
  */
-import type { ExchangeResult } from '../../analysis/diff/diff-types.js'
+import { compareExchange } from '../../analysis/diff/compare-exchange.js'
+import type { CapturedResponse, ExchangeResult } from '../../analysis/diff/diff-types.js'
+import type { CompareConfig } from '../../core/config/gateway-config.js'
 import type { ComparedPair } from '../events.js'
 
 export type ShadowPrimary = 'legacy' | 'new'
@@ -26,4 +30,16 @@ export function comparedPair (
 /** The side a copy of `primary`'s traffic goes to, for messages. */
 export function copySide (primary: ShadowPrimary | undefined): ShadowPrimary {
   return primary === 'new' ? 'legacy' : 'new'
+}
+
+/** The served answer and the copy, compared as legacy's and new's; `second`: legacy again, for noise. */
+export function compareByApp (
+  target: { compare: CompareConfig, primary?: ShadowPrimary },
+  served: CapturedResponse,
+  copy: CapturedResponse,
+  second?: CapturedResponse
+): ExchangeResult {
+  return target.primary === 'new'
+    ? compareExchange(copy, served, target.compare)
+    : compareExchange(served, copy, target.compare, second)
 }

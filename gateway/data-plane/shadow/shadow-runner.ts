@@ -20,7 +20,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ShadowBudgetConfig, CompareConfig, GatewayConfig } from '../../core/config/gateway-config.js'
-import { compareExchange } from '../../analysis/diff/compare-exchange.js'
 import { compareSessions, withSessionDifferences } from '../../analysis/diff/compare-sessions.js'
 import type { CapturedResponse, ExchangeResult } from '../../analysis/diff/diff-types.js'
 import { buildDiffRecord } from '../../analysis/diff-store/build-record.js'
@@ -35,7 +34,7 @@ import { createShadowPressure, type ShadowPressure } from './shadow-pressure.js'
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 import { publish, type ComparedPair, type DropReason } from '../events.js'
 import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
-import { comparedPair, copySide, type ShadowPrimary } from './shadow-pair.js'
+import { compareByApp, comparedPair, copySide, type ShadowPrimary } from './shadow-pair.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -206,12 +205,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     try {
       result = typeof candidate === 'string'
         ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `${copySide(target.primary)} did not answer within ${target.budget.timeoutMs} ms` : `${copySide(target.primary)} failed to answer` }
-        : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
-      if (sessions !== null) {
-        // The served side's session is the reference, as its answer is.
-        const [served, copied] = target.primary === 'new' ? [sessions.candidate, sessions.legacy] : [sessions.legacy, sessions.candidate]
-        result = withSessionDifferences(result, compareSessions(served, copied, target.compare, target.compare.session.keys))
-      }
+        : compareByApp(target, legacy, candidate, typeof second === 'object' ? second : undefined)
+      if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
     } catch (err) {
       // The engine failing on one pair is that pair's error, never a shadow that vanishes.
       log.warn({ err, feature: target.feature, route: target.route }, 'shadow comparison failed')

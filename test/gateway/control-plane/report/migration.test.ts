@@ -31,7 +31,7 @@ t.test('GET /admin/migration: each feature phase and verdict, overall progress, 
   t.equal(body.window, '5m')
   t.match(body.features.chat, { stage: 'canary', canary: 50, label: 'canary 50%', verdict: 'insufficient_data', progressPercent: 55 })
   t.match(body.features.watch, { stage: 'shadow', label: 'shadow 10%', verdict: 'insufficient_data', progressPercent: 10 })
-  t.same(body.progress, { percent: 33, stages: { legacy: 0, shadow: 1, canary: 1, new: 0 }, features: 2 })
+  t.same(body.progress, { percent: 33, stages: { legacy: 0, shadow: 1, canary: 1, live: 0, new: 0, complete: 0 }, features: 2 })
 
   await gw.app.gateway.overrides.set('chat', { enabled: true, canary: 100 })
   await gw.app.gateway.overrides.set('watch', { enabled: false })
