@@ -9,6 +9,8 @@ t.test('progress weighs shadow, canary steps and new', async (t) => {
   t.equal(featureProgress({ stage: 'shadow', canary: 0 }), 10)
   t.equal(featureProgress({ stage: 'canary', canary: 50 }), 55)
   t.equal(featureProgress({ stage: 'new', canary: 100 }), 100)
+  t.equal(featureProgress({ stage: 'live', canary: 100 }), 100, 'live: new serves everyone')
+  t.equal(featureProgress({ stage: 'complete', canary: 100 }), 100)
 })
 
 t.test('GET /admin/migration: each feature phase and verdict, overall progress, behind admin auth', async (t) => {
