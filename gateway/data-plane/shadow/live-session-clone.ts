@@ -12,7 +12,7 @@ import type { SessionCookieCodec, SessionData, SessionStore } from '@strangler-g
 import type { GatewayConfig } from '../../core/config/gateway-config.js'
 import { stampSession, type StatefulGuard } from './stateful-guard.js'
 import { cloneCookie, newCloneId, withCloneCookie } from './session-clone.js'
-import type { StatefulDropReason, StatefulExchange } from './stateful-exchange.js'
+import { within, type StatefulDropReason, type StatefulExchange } from './stateful-exchange.js'
 
 /** Every live clone's id starts with this. */
 export const LIVE_CLONE_ID_PREFIX = 'live-shadow-'
@@ -27,7 +27,6 @@ export interface LiveCloneContext {
   /** The same store, writing with LIVE_CLONE_LIFETIME_SECONDS, for the clone. */
   clones: SessionStore
   codec: SessionCookieCodec
-  within: <T>(promise: Promise<T>, ms: number) => Promise<T>
 }
 
 export interface LiveCloneTarget {
@@ -40,7 +39,7 @@ export interface LiveCloneTarget {
 export async function prepareLiveClone (
   ctx: LiveCloneContext, target: LiveCloneTarget, config: GatewayConfig
 ): Promise<StatefulExchange | StatefulDropReason> {
-  const { guard, log, within } = ctx
+  const { guard, log } = ctx
   const stamp = stampSession(guard, target.sessionId)
   if (typeof stamp === 'string') return stamp
   const { sid } = stamp

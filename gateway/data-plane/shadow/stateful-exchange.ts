@@ -1,4 +1,7 @@
-/** What a stateful shadow's session work gives the shadow runner, whichever way the copy goes. */
+/**
+ * What a stateful shadow's session work gives the shadow runner, whichever way the copy goes,
+ * and the bounded wait of its session reads.
+ */
 import type { SessionData } from '@strangler-gateway/flask-session'
 import type { CapturedResponse } from '../../analysis/diff/diff-types.js'
 
@@ -25,4 +28,17 @@ export interface StatefulExchange {
   sessions: (copy: CapturedResponse) => Promise<SessionPair | StatefulDropReason>
   /** Deletes the snapshot and the result; never rejects. */
   cleanup: () => Promise<void>
+}
+
+/** `promise`, or a rejection once `ms` have passed: the longest a session read may keep the user waiting. */
+export async function within<T> (promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }

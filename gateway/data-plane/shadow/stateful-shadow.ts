@@ -13,7 +13,7 @@ import {
   type SessionCookieCodec, type SessionData, type SessionStore, type SnapshotStore
 } from '@strangler-gateway/flask-session'
 import type { GatewayConfig } from '../../core/config/gateway-config.js'
-import type { StatefulDropReason, StatefulExchange } from './stateful-exchange.js'
+import { within, type StatefulDropReason, type StatefulExchange } from './stateful-exchange.js'
 import { createMemorySnapshotStore } from './memory-snapshot-store.js'
 import { createStatefulGuard, stampSession, type StatefulGuard } from './stateful-guard.js'
 import { openLegacySessionStore } from './stateful-session-store.js'
@@ -63,18 +63,6 @@ export function usesStatefulShadow (config: GatewayConfig): boolean {
   return uses
 }
 
-export async function within<T> (promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 export function createStatefulShadows (options: StatefulShadowsOptions): StatefulShadows {
   const { log } = options
   const guard = createStatefulGuard()
@@ -98,7 +86,7 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
   const liveContext = (config: GatewayConfig): Parameters<typeof prepareLiveClone>[0] => {
     cloneSessions ??= openLegacySessionStore(config.session.store, options.env, LIVE_CLONE_LIFETIME_SECONDS)
     codec ??= createSessionCookieCodecFor(config.session, options.env)
-    return { guard, log, sessions: sessionStore(config), clones: cloneSessions, codec, within }
+    return { guard, log, sessions: sessionStore(config), clones: cloneSessions, codec }
   }
 
   async function prepare (target: { sessionId: string | null, requestId: string }, config: GatewayConfig): Promise<StatefulExchange | StatefulDropReason> {

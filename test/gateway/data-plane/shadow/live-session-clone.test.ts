@@ -14,7 +14,7 @@ import { parseRoutesConfig } from '../../../../gateway/core/config/load-config.j
 import { LIVE_CLONE_ID_PREFIX, prepareLiveClone, type LiveCloneContext } from '../../../../gateway/data-plane/shadow/live-session-clone.js'
 import { withCloneCookie } from '../../../../gateway/data-plane/shadow/session-clone.js'
 import { createStatefulGuard } from '../../../../gateway/data-plane/shadow/stateful-guard.js'
-import { createStatefulShadows, within } from '../../../../gateway/data-plane/shadow/stateful-shadow.js'
+import { createStatefulShadows } from '../../../../gateway/data-plane/shadow/stateful-shadow.js'
 import type { StatefulExchange } from '../../../../gateway/data-plane/shadow/stateful-exchange.js'
 import type { CapturedResponse } from '../../../../gateway/analysis/diff/diff-types.js'
 import { routesYaml } from '../../../helpers/gateway.js'
@@ -32,7 +32,7 @@ async function storeIn (t: Test): Promise<{ dir: string, store: SessionStore }> 
 }
 
 function contextFor (store: SessionStore, clones = store): LiveCloneContext {
-  return { guard: createStatefulGuard(), log, sessions: store, clones, codec: createSessionCookieCodec({ signed: false }), within }
+  return { guard: createStatefulGuard(), log, sessions: store, clones, codec: createSessionCookieCodec({ signed: false }) }
 }
 
 t.test('the copy\'s Cookie header: the clone\'s session cookie first, the user\'s gone, the others kept', async (t) => {
