@@ -3,7 +3,9 @@
  * parallel with the user's request to legacy, inside the budget; then, off the live path, the
  * two answers go through the diff engine and into the diff store. Nothing here can fail or delay
  * the user's response: every error ends as a counted outcome. A stateful shadow also carries a
- * session snapshot (stateful-shadow.ts), and its session effects are compared too.
+ * session snapshot (stateful-shadow.ts), and its session effects are compared too. In the live
+ * stage the roles turn (`primary: 'new'`): new serves, the copy goes to legacy (stateful ones on
+ * a session clone, live-session-clone.ts), and the pair is still compared and named by app.
  *
  * At shutdown `abandonAll` ends every shadow at once: those queued and those running are counted
  * dropped with reason `shutdown`, their calls are aborted, and any shadow planned afterwards is
@@ -306,7 +308,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       // Legacy's latency ends when its body has been read, not when the slower side of the pair is in.
       primary: (answer) => {
         const captured = answer.captured.then((c) => ({ ...c, latencyMs: performance.now() - answer.startedAt }))
-        // Legacy's resulting session is read as soon as its answer is complete, before the user's next request.
+        // The served side's resulting session is read as soon as its answer is complete, before the user's next request.
         if (snapshot !== undefined) captured.then(snapshot.primaryAnswered, () => {})
         resolvePrimary({ ...answer, captured })
       },
