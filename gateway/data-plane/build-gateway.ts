@@ -36,11 +36,11 @@ export interface GatewayOptions {
   /** A pino logger (server.ts makes one with redaction); default: silent. */
   logger?: FastifyBaseLogger
   overrides?: OverrideStore
-  /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at redisUrl, else memory. */
+  /** Where shadow comparisons are recorded; buildGateway closes it. Default: Redis at `redis`, else memory. */
   diffStore?: DiffStore
   /** Shared Redis for the diff store and stateful shadows' snapshots (REDIS_CLUSTER_NODES or REDIS_URL in server.ts); unset: in memory. */
   redis?: RedisTarget
-  /** Stateful shadows' snapshot store, instead of Redis at redisUrl or memory (the caller closes it). */
+  /** Stateful shadows' snapshot store, instead of Redis at `redis` or memory (the caller closes it). */
   snapshotStore?: SnapshotStore
   /** The legacy app's session store, instead of opening routes.yaml `session.store` (the caller closes it). */
   legacySessionStore?: SessionStore

@@ -30,10 +30,13 @@ export type DropReason = 'budget_full' | 'body_too_large' | 'primary_failed' | '
  */
 export type ShadowOutcome = 'compared' | 'dropped' | 'errored'
 
+/** `legacy` and `candidate` are legacy's and new's answers; the copy's is null when it gave none. */
 export interface ComparedPair {
   feature: string
   route: string
-  legacy: { status: number, latencyMs: number }
+  /** The side that served the user: `legacy` for shadows to new, `new` for the live stage's copies. */
+  primary: 'legacy' | 'new'
+  legacy: { status: number, latencyMs: number } | null
   candidate: { status: number, latencyMs: number } | null
   result: ExchangeResult
 }

@@ -38,7 +38,10 @@ export interface RecordInput {
   url: string
   /** The raw session id, hashed here; null or undefined without a session. */
   sessionId?: string | null
-  legacy: { status: number, latencyMs: number }
+  /** The side that served the user (the comparison's reference); unset: legacy. */
+  primary?: 'legacy' | 'new'
+  /** null when legacy's copy (the live stage) gave no response. */
+  legacy: { status: number, latencyMs: number } | null
   /** null when the candidate gave no response. */
   candidate: { status: number, latencyMs: number } | null
   result: ExchangeResult
@@ -47,6 +50,9 @@ export interface RecordInput {
   maxDifferences?: number
   redact?: RedactOptions
 }
+
+const sideOf = (side: { status: number, latencyMs: number } | null): DiffRecord['legacy'] =>
+  side === null ? { status: 0, latencyMs: 0 } : { status: side.status, latencyMs: Math.round(side.latencyMs) }
 
 /** Turns one compared exchange into a record that is safe to store and show. */
 export function buildDiffRecord (input: RecordInput): DiffRecord {
@@ -61,10 +67,9 @@ export function buildDiffRecord (input: RecordInput): DiffRecord {
     method: input.method.toUpperCase(),
     path: stripQueryValues(input.url),
     sessionHash: input.sessionId == null || input.sessionId === '' ? null : hashSessionId(input.sessionId, input.sessionHashSalt),
-    legacy: { status: input.legacy.status, latencyMs: Math.round(input.legacy.latencyMs) },
-    candidate: input.candidate === null
-      ? { status: 0, latencyMs: 0 }
-      : { status: input.candidate.status, latencyMs: Math.round(input.candidate.latencyMs) },
+    primary: input.primary ?? 'legacy',
+    legacy: sideOf(input.legacy),
+    candidate: sideOf(input.candidate),
     verdict: result.verdict,
     differences: redactDifferences(result.differences.slice(0, max), input.redact),
     differenceCount: result.differences.length,

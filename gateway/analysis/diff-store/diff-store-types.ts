@@ -16,6 +16,13 @@ export interface DiffRecord {
   path: string
   /** A one-way hash of the session id; null without a session. Never the raw id or cookie. */
   sessionHash: string | null
+  /**
+   * The side that served the user, whose answer is the comparison's reference (a difference's
+   * `lhs`): `legacy` for shadows to new, `new` for the live stage's copies to legacy. Records
+   * stored before the live stage have none: legacy.
+   */
+  primary?: 'legacy' | 'new'
+  /** status 0: legacy's copy (the live stage) gave no response. */
   legacy: { status: number, latencyMs: number }
   /** status 0: the candidate gave no response (timeout, connection error). */
   candidate: { status: number, latencyMs: number }

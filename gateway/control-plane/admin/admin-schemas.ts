@@ -79,7 +79,9 @@ export const putFlagSchema = {
     description: 'Merged into the feature\'s override; a field set to null drops it.',
     properties: {
       enabled: { type: ['boolean', 'null'] },
-      canary: { type: ['number', 'null'], minimum: 0, maximum: 100 }
+      canary: { type: ['number', 'null'], minimum: 0, maximum: 100 },
+      /** Past the canary, with the flag on at 100 %: `live` (legacy gets sampled copies) or `complete`. */
+      stage: { enum: ['live', 'complete', null] }
     },
     additionalProperties: false,
     minProperties: 1
@@ -182,7 +184,7 @@ export const migrationSchema = {
 
 export const dashboardDataSchema = { querystring: windowQuery } as const
 
-export const ROLLOUT_ACTIONS = ['start', 'pause', 'resume', 'abort'] as const
+export const ROLLOUT_ACTIONS = ['start', 'pause', 'resume', 'abort', 'complete'] as const
 
 export const rolloutsSchema = {
   response: answer({ controller: anything, features: { type: 'object', additionalProperties: true } })

@@ -3,18 +3,23 @@
  * override: `{"canary": 25}` keeps an earlier `enabled`; a field set to null drops that field.
  */
 import type { FastifyInstance } from 'fastify'
-import type { FeatureOverride } from '../../data-plane/overrides/override-store.js'
+import type { FeatureOverride, FeatureStage } from '../../data-plane/overrides/override-store.js'
 import { recordAudit, requireFeature, type AdminContext } from './admin-context.js'
 import { clearFlagSchema, featureFlagSchema, flagsSchema, putFlagSchema, type AdminTypeProvider } from './admin-schemas.js'
 import { describeFeature, describeFlags, envWarnings } from './flag-view.js'
 
 /** A PUT body (its shape checked by putFlagSchema): null drops a field, anything else sets it. */
-export function mergeOverride (current: FeatureOverride | undefined, body: { enabled?: boolean | null, canary?: number | null }): FeatureOverride | undefined {
+export function mergeOverride (
+  current: FeatureOverride | undefined,
+  body: { enabled?: boolean | null, canary?: number | null, stage?: FeatureStage | null }
+): FeatureOverride | undefined {
   const next: FeatureOverride = { ...current }
   if (body.enabled === null) delete next.enabled
   else if (body.enabled !== undefined) next.enabled = body.enabled
   if (body.canary === null) delete next.canary
   else if (body.canary !== undefined) next.canary = body.canary
+  if (body.stage === null) delete next.stage
+  else if (body.stage !== undefined) next.stage = body.stage
   return Object.keys(next).length === 0 ? undefined : next
 }
 

@@ -4,9 +4,10 @@
  */
 import type { RuntimeSnapshot } from '../../data-plane/config-holder.js'
 import type { FeatureOverride, OverrideStore } from '../../data-plane/overrides/override-store.js'
-import { effectiveFlag, envFlagName, type FlagSource } from '../../data-plane/routing/effective-flag.js'
+import { effectiveFlag, envFlagName, isLive, type EffectiveFlag, type FlagSource } from '../../data-plane/routing/effective-flag.js'
 
-export type MigrationStage = 'legacy' | 'shadow' | 'canary' | 'new'
+/** `live`: new serves everyone, legacy gets sampled copies; `complete`: the operator ended them. */
+export type MigrationStage = 'legacy' | 'shadow' | 'canary' | 'live' | 'new' | 'complete'
 
 export interface FeatureView {
   enabled: boolean
@@ -28,8 +29,9 @@ export interface FlagsView {
   routes: Array<{ path: string, methods: string[], feature: string }>
 }
 
-export function stageOf (enabled: boolean, canary: number, shadowSample: number): MigrationStage {
-  if (enabled && canary >= 100) return 'new'
+export function stageOf (flag: EffectiveFlag, shadowSample: number): MigrationStage {
+  const { enabled, canary } = flag
+  if (enabled && canary >= 100) return isLive(flag) ? 'live' : flag.stage === 'complete' ? 'complete' : 'new'
   if (enabled && canary > 0) return 'canary'
   return shadowSample > 0 ? 'shadow' : 'legacy'
 }
@@ -42,7 +44,7 @@ export function describeFeature (snapshot: RuntimeSnapshot, overrides: OverrideS
     enabled: flag.enabled,
     canary: flag.canary,
     source: flag.source,
-    stage: stageOf(flag.enabled, flag.canary, yaml.shadow.sample),
+    stage: stageOf(flag, yaml.shadow.sample),
     yaml: { enabled: yaml.enabled, canary: yaml.canary },
     override: overrides.get(feature) ?? null,
     env: { name: envFlagName(feature), value: envFlags.get(feature) ?? null },

@@ -1,6 +1,6 @@
 /**
  * GET /admin/rollouts, GET /admin/rollouts/:feature, and
- * POST /admin/rollouts/:feature/start|pause|resume|abort (docs/rollout.md).
+ * POST /admin/rollouts/:feature/start|pause|resume|abort|complete (docs/rollout.md).
  */
 import type { FastifyInstance } from 'fastify'
 import type { FeatureConfig } from '../../core/config/gateway-config.js'

@@ -95,6 +95,7 @@ export function describeOverride (override: FeatureOverride | null): string {
   const parts: string[] = []
   if (override.enabled !== undefined) parts.push(`flag ${override.enabled ? 'on' : 'off'}`)
   if (override.canary !== undefined) parts.push(`canary ${override.canary}%`)
+  if (override.stage !== undefined) parts.push(override.stage)
   return parts.length === 0 ? 'an empty override' : parts.join(', ')
 }
 

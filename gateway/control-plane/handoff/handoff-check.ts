@@ -13,13 +13,13 @@
  * entries before a turn are still its first entries, equal, after it. Every clone is deleted
  * afterwards, on failure too. Ids appear only hashed (sha256, 12 hex digits).
  */
-import { randomBytes } from 'node:crypto'
 import { isDeepStrictEqual } from 'node:util'
 import { request } from 'undici'
 import type { FastifyBaseLogger } from 'fastify'
 import type { SessionCookieCodec, SessionData } from '@strangler-gateway/flask-session'
 import type { GatewayConfig } from '../../core/config/gateway-config.js'
 import { createSessionCookieCodecFor } from '../../data-plane/routing/session-cookie-codec.js'
+import { cloneCookie, newCloneId } from '../../data-plane/shadow/session-clone.js'
 import { DEFAULT_HANDOFF_CASES, type HandoffCase, type HandoffCases, type HandoffStep } from './handoff-cases.js'
 import { CLONE_ID_PREFIX, hashId, openSessionSampler, type SessionSampler } from './session-sampler.js'
 
@@ -117,10 +117,6 @@ export function lostKeys (before: SessionData, after: SessionData): string[] {
   return Object.keys(before).filter((key) => !Object.hasOwn(after, key))
 }
 
-function newCloneId (): string {
-  return `${CLONE_ID_PREFIX}${randomBytes(12).toString('hex')}`
-}
-
 async function send (base: string, step: HandoffStep, cookie: string, csrf: string | undefined, timeoutMs: number): Promise<number> {
   const headers: Record<string, string> = { ...step.headers, cookie }
   let body: string | undefined
@@ -168,12 +164,12 @@ interface CloneRun {
 }
 
 async function runClone (run: CloneRun, feature: string, data: SessionData, order: [Side, Side]): Promise<HandoffCloneResult> {
-  const sid = newCloneId()
+  const sid = newCloneId(CLONE_ID_PREFIX)
   const label = hashId(sid)
   const result: HandoffCloneResult = { clone: label, order, ok: false, turns: [], reasons: [] }
   const { store } = run.sampler
   const load = async (): Promise<SessionData | null> => await store.load(sid)
-  const cookie = `${run.cookieName}=${run.codec.serialize(sid)}`
+  const cookie = cloneCookie(run.cookieName, run.codec, sid)
   run.cleanup.clones++
   try {
     await store.save(sid, data)

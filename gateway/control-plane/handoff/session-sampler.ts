@@ -13,6 +13,7 @@ import path from 'node:path'
 import { cachelibFileName, createFileSystemSessionStore, createRedisClient, createRedisSessionStore, valueCodecByName } from '@strangler-gateway/flask-session'
 import type { SessionData, SessionStore } from '@strangler-gateway/flask-session'
 import type { SessionStoreConfig } from '../../core/config/gateway-config.js'
+import { LIVE_CLONE_ID_PREFIX } from '../../data-plane/shadow/live-session-clone.js'
 import { locateLegacySessionStore } from '../../data-plane/shadow/stateful-session-store.js'
 
 /** Clones live this long in the store if the check dies before deleting them. */
@@ -47,6 +48,14 @@ export interface SessionSampler {
   close (): Promise<void>
 }
 
+/**
+ * A throwaway session's id: this check's clones, and the live stage's copies of users' sessions
+ * for legacy (data-plane/shadow/live-session-clone.ts), neither a real session to sample.
+ */
+export function isThrowaway (sid: string): boolean {
+  return sid.startsWith(CLONE_ID_PREFIX) || sid.startsWith(LIVE_CLONE_ID_PREFIX)
+}
+
 /** Files of clones in flight in this process, so a concurrent check never samples them. */
 const cloneFiles = new Set<string>()
 
@@ -62,14 +71,14 @@ export function openSessionSampler (config: SessionStoreConfig, env: NodeJS.Proc
       type: 'redis',
       listing: 'scan',
       store,
-      isClone: (sid) => sid.startsWith(CLONE_ID_PREFIX),
+      isClone: isThrowaway,
       async sample (limit, accept) {
         const keys: string[] = []
         let cursor = '0'
         do {
           const [next, batch] = await redis.scan(cursor, 'MATCH', glob, 'COUNT', 200)
           cursor = next
-          for (const key of batch) if (!key.slice(location.keyPrefix.length).startsWith(CLONE_ID_PREFIX)) keys.push(key)
+          for (const key of batch) if (!isThrowaway(key.slice(location.keyPrefix.length))) keys.push(key)
         } while (cursor !== '0' && keys.length < MAX_SCANNED_KEYS)
         const pipeline = redis.pipeline()
         for (const key of keys) pipeline.pttl(key)

@@ -28,8 +28,13 @@ export interface FeaturePhase {
   enabled: boolean
   canary: number
   shadowSample: number
-  /** `legacy`, `shadow 10%`, `canary 25%`, `new`. */
+  /** `legacy`, `shadow 10%`, `canary 25%`, `live 10%`, `new`, `complete`. */
   label: string
+  /**
+   * Which side serves the feature's sampled requests, so which side the shadow pairs' copies went
+   * to: `legacy` (shadows to new), `new` (the live stage's copies to legacy); `split` on a canary.
+   */
+  servedBy: 'legacy' | 'new' | 'split'
 }
 
 export interface FeatureReport {
@@ -59,11 +64,12 @@ export interface FeatureReport {
 export function phaseOf (snapshot: RuntimeSnapshot, overrides: OverrideStore, feature: string): FeaturePhase {
   const yaml = snapshot.config.features[feature]
   const flag = effectiveFlag(feature, yaml, overrides, snapshot.decideContext.envFlags)
-  const stage = stageOf(flag.enabled, flag.canary, yaml.shadow.sample)
+  const stage = stageOf(flag, yaml.shadow.sample)
   const label = stage === 'canary'
     ? `canary ${flag.canary}%`
-    : stage === 'shadow' ? `shadow ${yaml.shadow.sample}%` : stage
-  return { stage, enabled: flag.enabled, canary: flag.canary, shadowSample: yaml.shadow.sample, label }
+    : stage === 'shadow' || stage === 'live' ? `${stage} ${yaml.shadow.sample}%` : stage
+  const servedBy = stage === 'canary' ? 'split' : stage === 'legacy' || stage === 'shadow' ? 'legacy' : 'new'
+  return { stage, enabled: flag.enabled, canary: flag.canary, shadowSample: yaml.shadow.sample, label, servedBy }
 }
 
 /**

@@ -25,7 +25,9 @@ export function featureProgress (phase: Pick<FeaturePhase, 'stage' | 'canary'>):
     case 'legacy': return 0
     case 'shadow': return 10
     case 'canary': return Math.round(10 + 0.9 * phase.canary)
-    case 'new': return 100
+    case 'live':
+    case 'new':
+    case 'complete': return 100
   }
 }
 
@@ -33,7 +35,7 @@ export async function buildMigrationStatus (ctx: ReportContext, windowMinutes: n
   const names = Object.keys(ctx.snapshot.config.features)
   const reports = await Promise.all(names.map(async (feature) => await buildFeatureReport(ctx, feature, windowMinutes, now)))
   const features: Record<string, FeatureMigration> = {}
-  const stages: Record<MigrationStage, number> = { legacy: 0, shadow: 0, canary: 0, new: 0 }
+  const stages: Record<MigrationStage, number> = { legacy: 0, shadow: 0, canary: 0, live: 0, new: 0, complete: 0 }
   let total = 0
   for (const report of reports) {
     const progressPercent = featureProgress(report.phase)

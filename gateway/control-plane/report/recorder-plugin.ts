@@ -61,7 +61,7 @@ async function recorderPlugin (app: FastifyInstance, options: RecorderPluginOpti
     const accepted = result.verdict === 'different' && allKnown(known, feature, route, result.differences)
     live.recordShadowPair({
       feature,
-      legacy,
+      legacy: legacy ?? { latencyMs: null, status: 0 },
       candidate: candidate ?? { latencyMs: null, status: 0 },
       different: result.verdict === 'different' && !accepted,
       known: accepted

@@ -13,6 +13,9 @@
  * The step index lives only in the state, and it moves only by a fenced compare-and-set, so a
  * replica taking over continues exactly where the last one stopped: never a step skipped or twice.
  *
+ * The step into `complete` is never the controller's: a live step that would be promoted holds
+ * until an operator completes it.
+ *
  * Only the lock holder drives (drive() returns before applying or evaluating otherwise), and a
  * holder whose lock has lapsed finds its fenced writes refused. So a rollback's alert is sent
  * where its override was applied and the state write marking it applied succeeded: by exactly
@@ -147,6 +150,10 @@ export function createRolloutController (options: RolloutControllerOptions): Rol
     const figures = decisionFigures(report)
     const verdict = stepVerdict(state.steps[state.stepIndex], figures)
     const result = decide({ verdict: verdict.verdict, readySince: state.readySince, bakeMs: plan.bakeMs, autoRollback: plan.autoRollback, dryRun: state.dryRun, now: at })
+    // The controller never completes a feature: from live, only an operator's word does (operator-actions.ts).
+    if (state.steps[state.stepIndex + 1] === 'complete' && (result.decision === 'promote' || result.decision === 'would_promote')) {
+      Object.assign(result, { decision: 'hold', why: `${result.why}; complete needs an operator's word (POST /admin/rollouts/${feature}/complete)` })
+    }
     const handoff = await (options.handoffCheck ?? handoffGate)({ feature, plan, decision: result.decision, config: holder.current().config, log })
     if (handoff !== null) metrics.handoffCheck(feature, handoff.ok)
     if (handoff !== null && !handoff.ok) Object.assign(result, { decision: 'hold', why: handoff.why })

@@ -1,8 +1,9 @@
 /**
- * start, pause, resume and abort, from the admin API on any replica. They change the shared
+ * start, pause, resume, abort and complete, from the admin API on any replica. They change the shared
  * state only (compare-and-set, retried on a race with the controller); the replica holding the
  * controller lock applies the flags on its next tick. Abort also rolls the flags back here and
- * now: an operator stopping a rollout should not wait for a tick.
+ * now: an operator stopping a rollout should not wait for a tick. Complete, the step from live
+ * to complete that the controller never takes, also writes its override here and now.
  */
 import type { AuditCaller } from '../audit/audit-log.js'
 import type { OperatorAction } from './rollout-vocabulary.js'
@@ -11,7 +12,7 @@ import { RolloutBadPlanError, RolloutConflictError, RolloutNoPlanError } from '.
 import type { OverrideStore } from '../../data-plane/overrides/override-store.js'
 import { ROLLED_BACK } from '../../data-plane/overrides/override-store.js'
 import { envFlagName } from '../../data-plane/routing/effective-flag.js'
-import { planProblems } from './plan.js'
+import { planProblems, stepLabel, stepOverride } from './plan.js'
 import { rolloutAuditEntry } from './rollout-audit.js'
 import type { RolloutState, RolloutStateStore } from './rollout-state.js'
 
@@ -78,6 +79,13 @@ function transition (action: OperatorAction, request: ActionRequest, current: Ro
       return { ...expect('paused'), status: 'running', applied: false, readySince: null, reason: null, updatedAt: at }
     case 'abort':
       return { ...expect('running', 'paused'), status: 'aborted', applied: false, reason: 'aborted by an operator: flag off, canary 0', updatedAt: at }
+    case 'complete': {
+      const state = expect('running', 'paused')
+      if (state.steps[state.stepIndex] !== 'live' || state.steps[state.stepIndex + 1] !== 'complete') {
+        throw new RolloutConflictError(`cannot complete the rollout of "${feature}": it is on ${stepLabel(state.steps[state.stepIndex])}, and complete follows live in the plan`)
+      }
+      return { ...state, status: 'running', stepIndex: state.stepIndex + 1, applied: false, stepEnteredAt: null, baseline: null, readySince: null, reason: null, updatedAt: at }
+    }
     default:
       throw new TypeError(`unknown rollout action ${action}`)
   }
@@ -93,6 +101,7 @@ export async function runOperatorAction (ctx: ActionContext, action: OperatorAct
     const result = await ctx.store.write(next, current?.version ?? 0, { audit })
     if (result === 'written') {
       if (action === 'abort' && !next.dryRun) await ctx.overrides.set(request.feature, ROLLED_BACK)
+      if (action === 'complete' && !next.dryRun) await ctx.overrides.set(request.feature, stepOverride('complete'))
       return { ...next, version: (current?.version ?? 0) + 1 }
     }
     if (attempt >= ATTEMPTS) throw new RolloutConflictError(`the rollout of "${request.feature}" kept changing while ${action} was tried; try again`)

@@ -1,6 +1,6 @@
 /**
  * Rollout entries of the shared audit trail: `rollout.<decision>` from the controller (who: the
- * replica holding the lock) and `rollout.start|pause|resume|abort` from operators. `after`
+ * replica holding the lock) and `rollout.start|pause|resume|abort|complete` from operators. `after`
  * carries the report figures the decision was made on.
  */
 import type { AuditCaller, AuditEntry } from '../audit/audit-log.js'

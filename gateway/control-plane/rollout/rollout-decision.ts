@@ -48,15 +48,16 @@ export function decide ({ verdict, readySince, bakeMs, autoRollback, dryRun, now
  * The report's verdict counts a source once both its sides have enough samples, so on a canary
  * step shadow pairs alone could make it `ready` before any user was served by new. A step is only
  * ready on its own evidence: shadow pairs on the shadow step, new-served live requests on a
- * canary step. `not_ready` stands whatever the source: one failing source is enough.
+ * canary step, pairs of new's answers and legacy's copies on the live step. `not_ready` stands whatever the source: one failing source is enough.
  */
 export function stepVerdict (step: RolloutStep, figures: DecisionFigures): { verdict: VerdictStatus, why: string | null } {
   if (figures.verdict !== 'ready') return { verdict: figures.verdict, why: null }
   const { minSamples } = figures
-  if (step === 'shadow') {
+  if (step === 'shadow' || step === 'live') {
+    // The live step's pairs are new's answers with legacy's copies: shadow pairs the other way round.
     const { old, new: candidate } = figures.shadow
     if (old.requests >= minSamples && candidate.requests >= minSamples) return { verdict: 'ready', why: null }
-    return { verdict: 'insufficient_data', why: `the shadow step is judged on shadow pairs: ${Math.min(old.requests, candidate.requests)} of ${minSamples}` }
+    return { verdict: 'insufficient_data', why: `the ${step} step is judged on shadow pairs: ${Math.min(old.requests, candidate.requests)} of ${minSamples}` }
   }
   const { old, new: candidate } = figures.live
   if (old.requests >= minSamples && candidate.requests >= minSamples) return { verdict: 'ready', why: null }

@@ -7,6 +7,7 @@ import { Counter, Gauge, type Registry } from 'prom-client'
 import type { RolloutStep } from '../../core/config/gateway-config.js'
 import type { RolloutStatus } from './rollout-state.js'
 import type { Decision } from './rollout-vocabulary.js'
+import { stepCanary } from './plan.js'
 
 export const ROLLOUT_STATUSES: readonly RolloutStatus[] = ['running', 'paused', 'aborted', 'done', 'rolled_back']
 
@@ -28,7 +29,7 @@ export function createRolloutMetrics (registry: Registry): RolloutMetrics {
     labelNames: ['feature', 'decision'] as const,
     registers
   })
-  const canary = new Gauge({ name: 'app_rollout_step_canary_percent', help: 'Canary percent of the rollout step (shadow step: 0).', labelNames: ['feature'] as const, registers })
+  const canary = new Gauge({ name: 'app_rollout_step_canary_percent', help: 'Canary percent of the rollout step (shadow step: 0; live and complete: 100).', labelNames: ['feature'] as const, registers })
   const index = new Gauge({ name: 'app_rollout_step_index', help: 'Index of the current step in the rollout plan, from 0.', labelNames: ['feature'] as const, registers })
   const status = new Gauge({ name: 'app_rollout_status', help: '1 for the rollout\'s current status, 0 for the others.', labelNames: ['feature', 'status'] as const, registers })
   const leader = new Gauge({ name: 'app_rollout_leader', help: '1 while this replica holds the rollout controller lock.', registers })
@@ -42,7 +43,7 @@ export function createRolloutMetrics (registry: Registry): RolloutMetrics {
   return {
     decision: (feature, decision) => decisions.inc({ feature, decision }),
     step (feature, step, i, current) {
-      canary.set({ feature }, step === 'shadow' ? 0 : step)
+      canary.set({ feature }, stepCanary(step))
       index.set({ feature }, i)
       for (const s of ROLLOUT_STATUSES) status.set({ feature, status: s }, s === current ? 1 : 0)
     },

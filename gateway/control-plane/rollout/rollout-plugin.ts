@@ -1,6 +1,6 @@
 /**
  * Progressive delivery: decorates `app.rollout` (controller, state, operator actions), which the
- * admin plugin serves as /admin/rollouts. With `redisUrl` the state and the controller lock
+ * admin plugin serves as /admin/rollouts. With `redis` the state and the controller lock
  * live in Redis and every replica runs a controller, of which the lock holder drives; without
  * it, in this process. Register after the audit and report plugins (it uses their audit log and
  * report context) and on the instance buildGateway returns (it needs app.gateway, app.metrics).

@@ -16,13 +16,13 @@ import type { routesSchema } from './schema.js'
 
 /**
  * The one thing FromSchema cannot read from the schema: a rollout step is
- * `type: ['string', 'number'], pattern: '^shadow$'`, and FromSchema ignores `pattern`, so the
+ * `type: ['string', 'number'], pattern: '^(shadow|live|complete)$'`, and FromSchema ignores `pattern`, so the
  * string arm would be any string. This deserialization pattern narrows the sub-schema with that
  * pattern to what it admits. Should the pattern change, the match fails, steps widen to
  * `string | number` and the code that treats a non-'shadow' step as a number stops compiling.
  */
 interface DerivationOptions {
-  deserialize: [{ pattern: { pattern: '^shadow$' }, output: 'shadow' | number }]
+  deserialize: [{ pattern: { pattern: '^(shadow|live|complete)$' }, output: 'shadow' | 'live' | 'complete' | number }]
 }
 
 export type GatewayConfig = FromSchema<typeof routesSchema, DerivationOptions>
@@ -41,7 +41,10 @@ export type CompareConfig = FeatureConfig['compare']
 export type CompareMode = CompareConfig['mode']
 /** Progressive delivery plan (gateway/control-plane/rollout); absent: flags move by hand only. */
 export type RolloutConfig = NonNullable<FeatureConfig['rollout']>
-/** `shadow`: flag off, judged on shadow pairs; N: flag on, canary N%. */
+/**
+ * `shadow`: flag off, judged on shadow pairs; N: flag on, canary N%; `live`: new serves everyone,
+ * judged on legacy's sampled copies; `complete`: no more copies, only an operator moves there.
+ */
 export type RolloutStep = RolloutConfig['steps'][number]
 export type RouteConfig = GatewayConfig['routes'][number]
 /** Rollback alerts (gateway/control-plane/alerts, docs/alerts.md). */

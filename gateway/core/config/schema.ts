@@ -103,9 +103,9 @@ const rollout = {
     steps: {
       type: 'array',
       minItems: 1,
-      // 'shadow' or a canary percentage; each keyword applies to its own type only. FromSchema
-      // does not read `pattern`: gateway-config.ts narrows the string arm to 'shadow' by it.
-      items: { type: ['string', 'number'], pattern: '^shadow$', exclusiveMinimum: 0, maximum: 100 }
+      // 'shadow', a canary percentage, 'live' or 'complete'; each keyword applies to its own type
+      // only. FromSchema does not read `pattern`: gateway-config.ts narrows the string arm by it.
+      items: { type: ['string', 'number'], pattern: '^(shadow|live|complete)$', exclusiveMinimum: 0, maximum: 100 }
     },
     /** The verdict must stay `ready` this long on a step before the next one. */
     bakeMs: { type: 'integer', minimum: 0, default: 600_000 },

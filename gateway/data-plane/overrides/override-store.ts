@@ -10,7 +10,15 @@ export interface FeatureOverride {
   enabled?: boolean
   /** 0-100 */
   canary?: number
+  /**
+   * Past the canary (docs/rollout.md, "The live stage"): with the flag on at 100 %, `live` sends
+   * legacy a sampled copy of new's traffic; `complete` stops those copies. Only an override
+   * carries it, so a rollback, which replaces the override, always ends it.
+   */
+  stage?: FeatureStage
 }
+
+export type FeatureStage = 'live' | 'complete'
 
 /** A rolled-back feature: flag off, canary 0, as an override so it persists and reaches every replica. */
 export const ROLLED_BACK: Readonly<FeatureOverride> = Object.freeze({ enabled: false, canary: 0 })

@@ -12,10 +12,11 @@ export function parseOverride (json: string): FeatureOverride | undefined {
     return undefined
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
-  const { enabled, canary } = value as Record<string, unknown>
+  const { enabled, canary, stage } = value as Record<string, unknown>
   const override: FeatureOverride = {}
   if (typeof enabled === 'boolean') override.enabled = enabled
   if (isCanary(canary)) override.canary = canary
+  if (stage === 'live' || stage === 'complete') override.stage = stage
   return override
 }
 

@@ -32,7 +32,7 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 export interface ProxyPluginOptions {
   holder: ConfigHolder
-  /** Mirrors sampled legacy traffic to new; absent: no shadow traffic. */
+  /** Mirrors sampled legacy traffic to new, and in the live stage new's to legacy; absent: no shadow traffic. */
   shadow?: ShadowRunner
   /** GATEWAY_PIN_SECRET, which signs tester pins; unset: pins are ignored (and counted). */
   pinSecret?: string
@@ -186,6 +186,9 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
     }
     if (canFallback && response.statusCode >= 500) {
       await response.body.dump()
+      // A live-stage copy compares new's answer, which this request no longer has.
+      shadowRun?.abandon()
+      shadowRun = null
       response = await fallBack(request, reply, exchange, call, `HTTP_${response.statusCode}`)
     }
     if (shadowRun !== null) {

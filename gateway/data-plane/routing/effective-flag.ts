@@ -4,7 +4,7 @@
  * a process's environment does not change while it runs.
  */
 import type { FeatureConfig } from '../../core/config/gateway-config.js'
-import type { OverrideStore } from '../overrides/override-store.js'
+import type { FeatureStage, OverrideStore } from '../overrides/override-store.js'
 
 export type FlagSource = 'env' | 'admin' | 'yaml'
 
@@ -12,6 +12,13 @@ export interface EffectiveFlag {
   enabled: boolean
   canary: number
   source: { enabled: FlagSource, canary: FlagSource }
+  /** The admin override's stage past the canary; it counts only with the flag on at 100 % (isLive). */
+  stage: FeatureStage | null
+}
+
+/** The live stage: new serves everyone and legacy gets sampled copies (docs/rollout.md). */
+export function isLive (flag: EffectiveFlag): boolean {
+  return flag.enabled && flag.canary >= 100 && flag.stage === 'live'
 }
 
 export function envFlagName (feature: string): string {
@@ -56,5 +63,5 @@ export function effectiveFlag (
   }
   const canarySource: FlagSource = override?.canary !== undefined ? 'admin' : 'yaml'
   const canary = override?.canary ?? yaml.canary
-  return { enabled, canary, source: { enabled: enabledSource, canary: canarySource } }
+  return { enabled, canary, source: { enabled: enabledSource, canary: canarySource }, stage: override?.stage ?? null }
 }

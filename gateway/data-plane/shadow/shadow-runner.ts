@@ -3,7 +3,9 @@
  * parallel with the user's request to legacy, inside the budget; then, off the live path, the
  * two answers go through the diff engine and into the diff store. Nothing here can fail or delay
  * the user's response: every error ends as a counted outcome. A stateful shadow also carries a
- * session snapshot (stateful-shadow.ts), and its session effects are compared too.
+ * session snapshot (stateful-shadow.ts), and its session effects are compared too. In the live
+ * stage the roles turn (`primary: 'new'`): new serves, the copy goes to legacy (stateful ones on
+ * a session clone, live-session-clone.ts), and the pair is still compared and named by app.
  *
  * At shutdown `abandonAll` ends every shadow at once: those queued and those running are counted
  * dropped with reason `shutdown`, their calls are aborted, and any shadow planned afterwards is
@@ -20,7 +22,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { ShadowBudgetConfig, CompareConfig, GatewayConfig } from '../../core/config/gateway-config.js'
-import { compareExchange } from '../../analysis/diff/compare-exchange.js'
 import { compareSessions, withSessionDifferences } from '../../analysis/diff/compare-sessions.js'
 import type { CapturedResponse, ExchangeResult } from '../../analysis/diff/diff-types.js'
 import { buildDiffRecord } from '../../analysis/diff-store/build-record.js'
@@ -32,10 +33,10 @@ import type { Captured, CopyHold } from './capture.js'
 import { callForShadow, type ShadowCallResult } from './shadow-call.js'
 import { createByteBudget, createShadowBudget, type ByteBudget, type BytesHold, type ShadowBudget } from './shadow-budget.js'
 import { createShadowPressure, type ShadowPressure } from './shadow-pressure.js'
-import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-session'
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 import { publish, type ComparedPair, type DropReason } from '../events.js'
 import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
+import { compareByApp, comparedPair, copySide, type ShadowPrimary } from './shadow-pair.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -58,6 +59,11 @@ export interface ShadowTarget {
   lease?: Pick<SnapshotLease, 'retain' | 'release'>
   /** `stateful`: started with startStateful, which takes the session snapshot first. */
   mode: 'stateless' | 'stateful'
+  /**
+   * The side serving the user; `candidate` is the other. `new`: the live stage, legacy gets the
+   * copy (stateful ones on a session clone). Unset: legacy.
+   */
+  primary?: ShadowPrimary
   /** Set by startStateful. */
   stateful?: StatefulExchange
 }
@@ -169,14 +175,11 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     if (snapshot !== undefined && !await snapshot.stored) return dropped('snapshot_failed')
     if (outcome.abandoned) return
     const shadowHeaders: ForwardRequest['headers'] = { ...request.headers, [SHADOW_HEADER]: '1', [SHADOW_OF_HEADER]: target.requestId }
-    if (snapshot !== undefined) {
-      shadowHeaders[SNAPSHOT_HEADER] = snapshot.key
-      shadowHeaders[SNAPSHOT_TTL_HEADER] = String(target.budget.snapshotTtlMs)
-    }
+    if (snapshot !== undefined) Object.assign(shadowHeaders, snapshot.headers)
     publish('shadow-sent', { gateway, feature: target.feature })
     const candidateCall = call(target.candidate, { ...request, headers: shadowHeaders, signal: undefined }, target, register)
     // A second legacy call would write the real session again: never for stateful shadows.
-    const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined
+    const secondLegacy = target.compare.secondLegacyCall && IDEMPOTENT.has(target.method) && snapshot === undefined && target.primary !== 'new'
       ? call(target.legacy, { ...request, headers: { ...shadowHeaders }, signal: undefined }, target, register)
       : Promise.resolve(undefined)
     const [candidate, answer, second] = await Promise.all([candidateCall, primary, secondLegacy])
@@ -203,8 +206,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     let result: ExchangeResult
     try {
       result = typeof candidate === 'string'
-        ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `new did not answer within ${target.budget.timeoutMs} ms` : 'new failed to answer' }
-        : compareExchange(legacy, candidate, target.compare, typeof second === 'object' ? second : undefined)
+        ? { verdict: 'error', differences: [], noiseDropped: 0, reason: candidate === 'timeout' ? `${copySide(target.primary)} did not answer within ${target.budget.timeoutMs} ms` : `${copySide(target.primary)} failed to answer` }
+        : compareByApp(target, legacy, candidate, typeof second === 'object' ? second : undefined)
       if (sessions !== null) result = withSessionDifferences(result, compareSessions(sessions.legacy, sessions.candidate, target.compare, target.compare.session.keys))
     } catch (err) {
       // The engine failing on one pair is that pair's error, never a shadow that vanishes.
@@ -212,7 +215,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       result = { verdict: 'error', differences: [], noiseDropped: 0, reason: 'comparison failed' }
     }
     const candidateSide = typeof candidate === 'string' ? null : { status: candidate.status, latencyMs: candidate.latencyMs }
-    const pair: ComparedPair = { feature: target.feature, route: target.route, legacy: { status: legacy.status, latencyMs: legacy.latencyMs }, candidate: candidateSide, result }
+    const pair: ComparedPair = comparedPair(target, { status: legacy.status, latencyMs: legacy.latencyMs }, candidateSide, result)
     publish('shadow-compared', { gateway, pair })
     ended(target.feature, result.verdict === 'equal' || result.verdict === 'different' ? 'compared' : 'errored')
     // An equal pair has no differences to keep: the store only counts it.
@@ -223,8 +226,9 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       method: target.method,
       url: target.url,
       sessionId: target.sessionId,
+      primary: pair.primary,
       legacy: pair.legacy,
-      candidate: candidateSide,
+      candidate: pair.candidate,
       result
     }))
   }
@@ -304,8 +308,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       // Legacy's latency ends when its body has been read, not when the slower side of the pair is in.
       primary: (answer) => {
         const captured = answer.captured.then((c) => ({ ...c, latencyMs: performance.now() - answer.startedAt }))
-        // Legacy's resulting session is read as soon as its answer is complete, before the user's next request.
-        if (snapshot !== undefined) captured.then(snapshot.legacyAnswered, () => {})
+        // The served side's resulting session is read as soon as its answer is complete, before the user's next request.
+        if (snapshot !== undefined) captured.then(snapshot.primaryAnswered, () => {})
         resolvePrimary({ ...answer, captured })
       },
       abandon: () => resolvePrimary(null),
@@ -325,7 +329,9 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       drop(target, stateful === undefined ? 'snapshot_failed' : 'budget_full')
       return null
     }
-    const prepared = await stateful.prepare(target, config)
+    const prepared = target.primary === 'new'
+      ? await stateful.prepareLive({ ...target, cookie: request.headers.cookie }, config)
+      : await stateful.prepare(target, config)
     if (typeof prepared === 'string') {
       drop(target, prepared)
       return null

@@ -58,3 +58,12 @@ export function createStatefulGuard (): StatefulGuard {
     get sessions () { return new Set([...active.keys(), ...watched.keys()]).size }
   }
 }
+
+/** The stamp for a stateful shadow of `sid`, or why it cannot have one (released at once then). */
+export function stampSession (guard: StatefulGuard, sid: string | null): GuardStamp | 'no_session' | 'snapshot_inconsistent' {
+  if (sid === null) return 'no_session'
+  const stamp = guard.stamp(sid)
+  if (!stamp.overlapped) return stamp
+  guard.release(stamp)
+  return 'snapshot_inconsistent'
+}

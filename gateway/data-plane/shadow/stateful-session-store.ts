@@ -1,7 +1,7 @@
 /**
  * The legacy app's Flask-Session store as routes.yaml `session.store` describes it, opened for
  * reading by stateful shadows: the session before legacy runs (the snapshot) and after it
- * answered. The gateway never writes it.
+ * answered. The gateway writes to it only the live stage's clones, under throwaway ids.
  */
 import {
   createFileSystemSessionStore,
@@ -33,10 +33,11 @@ export function locateLegacySessionStore (config: SessionStoreConfig, env: NodeJ
   return { type: 'filesystem', where: dir, keyPrefix: config.keyPrefix ?? FLASK_SESSION_KEY_PREFIX }
 }
 
-export function openLegacySessionStore (config: SessionStoreConfig, env: NodeJS.ProcessEnv): SessionStore {
+/** `lifetimeSeconds`: what the store's writes last (the live stage's clones); unset, Flask's default. */
+export function openLegacySessionStore (config: SessionStoreConfig, env: NodeJS.ProcessEnv, lifetimeSeconds?: number): SessionStore {
   const location = locateLegacySessionStore(config, env)
   const codec = valueCodecByName(config.codec)
   return location.type === 'redis'
-    ? createRedisSessionStore({ url: location.where, keyPrefix: location.keyPrefix, codec })
-    : createFileSystemSessionStore({ dir: location.where, keyPrefix: location.keyPrefix, codec })
+    ? createRedisSessionStore({ url: location.where, keyPrefix: location.keyPrefix, codec, ttlSeconds: lifetimeSeconds })
+    : createFileSystemSessionStore({ dir: location.where, keyPrefix: location.keyPrefix, codec, lifetimeSeconds })
 }

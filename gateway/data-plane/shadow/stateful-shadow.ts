@@ -9,34 +9,18 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 import {
-  createRedisSnapshotStore, decodeSnapshot, encodeSnapshot, resultKey, SNAPSHOT_STATUS_HEADER,
-  type RedisTarget, type SessionData, type SessionStore, type SnapshotStore
+  createRedisSnapshotStore, decodeSnapshot, encodeSnapshot, resultKey, SNAPSHOT_HEADER, SNAPSHOT_STATUS_HEADER, SNAPSHOT_TTL_HEADER,
+  type RedisTarget, type SessionCookieCodec, type SessionData, type SessionStore, type SnapshotStore
 } from '@strangler-gateway/flask-session'
 import type { GatewayConfig } from '../../core/config/gateway-config.js'
-import type { CapturedResponse } from '../../analysis/diff/diff-types.js'
+import { within, type StatefulDropReason, type StatefulExchange } from './stateful-exchange.js'
 import { createMemorySnapshotStore } from './memory-snapshot-store.js'
-import { createStatefulGuard, type StatefulGuard } from './stateful-guard.js'
+import { createStatefulGuard, stampSession, type StatefulGuard } from './stateful-guard.js'
 import { openLegacySessionStore } from './stateful-session-store.js'
+import { createSessionCookieCodecFor } from '../routing/session-cookie-codec.js'
+import { LIVE_CLONE_LIFETIME_SECONDS, prepareLiveClone, type LiveCloneTarget } from './live-session-clone.js'
 
-export type StatefulDropReason = 'no_session' | 'snapshot_failed' | 'snapshot_inconsistent' | 'snapshot_result_missing'
-
-export interface SessionPair {
-  legacy: SessionData | null
-  candidate: SessionData | null
-}
-
-/** One stateful shadow's snapshot, from the read before legacy to the cleanup. */
-export interface StatefulExchange {
-  key: string
-  /** Resolves false when the snapshot could not be stored: the shadow is skipped. */
-  stored: Promise<boolean>
-  /** Legacy's body has been read: read legacy's resulting session now, before anything else can change it. */
-  legacyAnswered: () => void
-  /** Both sessions after the two requests, or why they cannot be compared. */
-  sessions: (candidate: CapturedResponse) => Promise<SessionPair | StatefulDropReason>
-  /** Deletes the snapshot and the result; never rejects. */
-  cleanup: () => Promise<void>
-}
+export type { SessionPair, StatefulDropReason, StatefulExchange } from './stateful-exchange.js'
 
 export interface StatefulShadows {
   guard: StatefulGuard
@@ -48,6 +32,8 @@ export interface StatefulShadows {
   track: (request: FastifyRequest, reply: FastifyReply) => void
   /** Takes the snapshot; never rejects. */
   prepare: (target: { sessionId: string | null, requestId: string }, config: GatewayConfig) => Promise<StatefulExchange | StatefulDropReason>
+  /** The live stage: clones the user's session for legacy's copy (live-session-clone.ts); never rejects. */
+  prepareLive: (target: LiveCloneTarget, config: GatewayConfig) => Promise<StatefulExchange | StatefulDropReason>
   close: () => Promise<void>
 }
 
@@ -77,18 +63,6 @@ export function usesStatefulShadow (config: GatewayConfig): boolean {
   return uses
 }
 
-async function within<T> (promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 export function createStatefulShadows (options: StatefulShadowsOptions): StatefulShadows {
   const { log } = options
   const guard = createStatefulGuard()
@@ -106,15 +80,19 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
     legacySessions ??= openLegacySessionStore(config.session.store, options.env)
     return legacySessions
   }
+  // Clones are written with a short lifetime; a caller's store (tests) writes them itself.
+  let cloneSessions: SessionStore | undefined = options.legacySessions
+  let codec: SessionCookieCodec | undefined
+  const liveContext = (config: GatewayConfig): Parameters<typeof prepareLiveClone>[0] => {
+    cloneSessions ??= openLegacySessionStore(config.session.store, options.env, LIVE_CLONE_LIFETIME_SECONDS)
+    codec ??= createSessionCookieCodecFor(config.session, options.env)
+    return { guard, log, sessions: sessionStore(config), clones: cloneSessions, codec }
+  }
 
   async function prepare (target: { sessionId: string | null, requestId: string }, config: GatewayConfig): Promise<StatefulExchange | StatefulDropReason> {
-    const sid = target.sessionId
-    if (sid === null) return 'no_session'
-    const stamp = guard.stamp(sid)
-    if (stamp.overlapped) {
-      guard.release(stamp)
-      return 'snapshot_inconsistent'
-    }
+    const stamp = stampSession(guard, target.sessionId)
+    if (typeof stamp === 'string') return stamp
+    const { sid } = stamp
     const { snapshotReadTimeoutMs: readMs, snapshotTtlMs: ttlMs } = config.shadow
     let before: SessionData | null
     let store: SnapshotStore
@@ -143,8 +121,9 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
     let legacyAfter: Promise<SessionData | null | StatefulDropReason> | undefined
     return {
       key,
+      headers: { [SNAPSHOT_HEADER]: key, [SNAPSHOT_TTL_HEADER]: String(ttlMs) },
       stored,
-      legacyAnswered: () => { legacyAfter ??= readAfter() },
+      primaryAnswered: () => { legacyAfter ??= readAfter() },
       async sessions (candidate) {
         if (candidate.headers[SNAPSHOT_STATUS_HEADER] !== undefined) return 'snapshot_failed'
         const legacy = await (legacyAfter ??= readAfter())
@@ -187,9 +166,17 @@ export function createStatefulShadows (options: StatefulShadowsOptions): Statefu
         return 'snapshot_failed'
       }
     },
+    async prepareLive (target, config) {
+      try {
+        return await prepareLiveClone(liveContext(config), target, config)
+      } catch (err) {
+        log.warn({ err, requestId: target.requestId }, 'live copy: session clone failed')
+        return 'snapshot_failed'
+      }
+    },
     async close () {
       if (ownSnapshots) await snapshots?.close()
-      if (options.legacySessions === undefined) await legacySessions?.close()
+      if (options.legacySessions === undefined) await Promise.all([legacySessions?.close(), cloneSessions?.close()])
     }
   }
 }

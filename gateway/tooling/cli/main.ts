@@ -34,7 +34,7 @@ commands:
                                    a signed tester pin: that feature's requests carrying it go to
                                    that side whatever the flag and canary say (token alone on stdout)
   rollout [status] [feature]       where each feature's automatic rollout stands, and why
-  rollout start|pause|resume|abort <feature> [--dry-run]
+  rollout start|pause|resume|abort|complete <feature> [--dry-run]
                                    drive a rollout (routes.yaml features.<f>.rollout; docs/rollout.md)
   handoff check <feature> [--limit N]
                                    clone recent sessions, run a turn on new then legacy and legacy then new;

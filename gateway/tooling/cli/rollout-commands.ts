@@ -1,13 +1,13 @@
 /**
- * `rollout [status] [feature]` and `rollout start|pause|resume|abort <feature> [--dry-run]`:
+ * `rollout [status] [feature]` and `rollout start|pause|resume|abort|complete <feature> [--dry-run]`:
  * thin clients of /admin/rollouts (docs/rollout.md).
  */
 import type { RolloutView } from '../../control-plane/rollout/rollout-view.js'
 import { answered, EXIT_FAILURE, EXIT_OK, printWarnings, UsageError, type CommandContext } from './cli-context.js'
 import { formatTable, percent } from '../format-table.js'
 
-const ACTIONS = new Set(['start', 'pause', 'resume', 'abort'])
-export const ROLLOUT_USAGE = 'usage: rollout [status] [feature] | rollout start|pause|resume|abort <feature> [--dry-run]'
+const ACTIONS = new Set(['start', 'pause', 'resume', 'abort', 'complete'])
+export const ROLLOUT_USAGE = 'usage: rollout [status] [feature] | rollout start|pause|resume|abort|complete <feature> [--dry-run]'
 
 export interface RolloutArgs {
   positionals: string[]

@@ -113,7 +113,7 @@
         el('td', {}, el('strong', {}, f.name)),
         el('td', {}, el('span', { class: flag.enabled ? 'on' : 'off' }, flag.enabled ? 'on' : 'off'), ' ', el('span', { class: 'source' }, flag.source.enabled)),
         el('td', {}, `${flag.canary}%`, ' ', el('span', { class: 'source' }, flag.source.canary)),
-        el('td', { class: 'phase' }, report.phase.label),
+        el('td', { class: 'phase' }, report.phase.label, ' ', el('span', { class: 'source served-by' }, `served by ${report.phase.servedBy}`)),
         el('td', {}, `${flag.shadowSample}%`),
         el('td', {}, `${ms(report.canary.old.p95Ms)} / ${ms(report.canary.new.p95Ms)}`),
         el('td', {}, `${ms(report.shadow.old.p95Ms)} / ${ms(report.shadow.new.p95Ms)}`),

@@ -38,6 +38,7 @@ t.test('headless Chromium shows flags, verdicts, rollouts and a diff side by sid
   t.equal(await page.locator('#flags tr[data-feature]').count(), 3, 'one row per feature')
   const chat = page.locator('#flags tr[data-feature="chat"]')
   t.match(await chat.locator('td.phase').textContent(), 'canary 25%')
+  t.equal(await chat.locator('td.phase .served-by').textContent(), 'served by split', 'the phase says which side serves')
   t.match(await chat.textContent(), /on.*25%/)
   t.match(await page.locator('#flags tr[data-feature="scenario"] td.phase').textContent(), 'shadow 10%')
 

@@ -41,7 +41,7 @@ async function legacyConversation (legacyUrl: string): Promise<string> {
   return cookie
 }
 
-async function stack (t: Test, tamper?: (data: SessionData) => SessionData): Promise<{ check: () => Promise<HandoffResult>, redis: Redis, prefix: string }> {
+async function stack (t: Test, tamper?: (data: SessionData) => SessionData): Promise<{ check: () => Promise<HandoffResult>, redis: Redis, prefix: string, real: SessionStore }> {
   const prefix = uniquePrefix('handoff-redis')
   const redis = new Redis(REDIS_URL)
   t.teardown(async () => {
@@ -71,17 +71,22 @@ async function stack (t: Test, tamper?: (data: SessionData) => SessionData): Pro
   }))
   for (let i = 0; i < 2; i++) await legacyConversation(legacyUrl)
   const env = { SESSION_REDIS_URL: REDIS_URL, FLASK_SECRET_KEY: SECRET }
-  return { check: async () => await runHandoffCheck({ config, env, feature: 'chat', limit: 5 }), redis, prefix }
+  return { check: async () => await runHandoffCheck({ config, env, feature: 'chat', limit: 5 }), redis, prefix, real }
 }
 
 t.test('Redis sessions, signed cookies: passes as they are; no clone left, real sessions byte-identical', async (t) => {
   if (!await requireRedis(t)) return
-  const { check, redis, prefix } = await stack(t)
+  const { check, redis, prefix, real } = await stack(t)
+  // A live-stage copy of a user's session for legacy is not a real session: never sampled.
+  const [sid] = (await redis.keys(`${prefix}*`)).map((key) => key.slice(prefix.length))
+  const copy = await real.load(sid)
+  if (copy === null) throw new Error('no session to copy')
+  await real.save('live-shadow-0123456789abcdef', copy)
   const before = await snapshot(redis, prefix)
-  t.equal(before.size, 2, 'two real sessions')
+  t.equal(before.size, 3, 'two real sessions and a live-stage copy')
   const result = await check()
   t.match(result, { ok: true, status: 'pass', store: { type: 'redis', listing: 'scan' } }, result.reason)
-  t.equal(result.sessions.length, 2, 'both sampled')
+  t.equal(result.sessions.length, 2, 'both real sessions sampled, the copy skipped')
   t.match(result.cleanup, { clones: 4, deleted: 4, failed: 0 })
   t.same(await snapshot(redis, prefix), before, 'no key added or left, none changed')
   t.notOk(JSON.stringify(result).includes(prefix), 'no raw session key in the result')

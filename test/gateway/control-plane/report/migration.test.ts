@@ -9,6 +9,8 @@ t.test('progress weighs shadow, canary steps and new', async (t) => {
   t.equal(featureProgress({ stage: 'shadow', canary: 0 }), 10)
   t.equal(featureProgress({ stage: 'canary', canary: 50 }), 55)
   t.equal(featureProgress({ stage: 'new', canary: 100 }), 100)
+  t.equal(featureProgress({ stage: 'live', canary: 100 }), 100, 'live: new serves everyone')
+  t.equal(featureProgress({ stage: 'complete', canary: 100 }), 100)
 })
 
 t.test('GET /admin/migration: each feature phase and verdict, overall progress, behind admin auth', async (t) => {
@@ -31,7 +33,7 @@ t.test('GET /admin/migration: each feature phase and verdict, overall progress, 
   t.equal(body.window, '5m')
   t.match(body.features.chat, { stage: 'canary', canary: 50, label: 'canary 50%', verdict: 'insufficient_data', progressPercent: 55 })
   t.match(body.features.watch, { stage: 'shadow', label: 'shadow 10%', verdict: 'insufficient_data', progressPercent: 10 })
-  t.same(body.progress, { percent: 33, stages: { legacy: 0, shadow: 1, canary: 1, new: 0 }, features: 2 })
+  t.same(body.progress, { percent: 33, stages: { legacy: 0, shadow: 1, canary: 1, live: 0, new: 0, complete: 0 }, features: 2 })
 
   await gw.app.gateway.overrides.set('chat', { enabled: true, canary: 100 })
   await gw.app.gateway.overrides.set('watch', { enabled: false })

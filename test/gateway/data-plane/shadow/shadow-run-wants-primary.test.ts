@@ -50,7 +50,7 @@ t.test('a shadow wants legacy\'s answer until its pair is compared, and not afte
   const unstored = runner.start({
     ...target,
     mode: 'stateful',
-    stateful: { key: 'snap-1', stored: Promise.resolve(false), legacyAnswered: () => {}, sessions: async () => 'snapshot_failed', cleanup: async () => {} }
+    stateful: { key: 'snap-1', stored: Promise.resolve(false), headers: {}, primaryAnswered: () => {}, sessions: async () => 'snapshot_failed', cleanup: async () => {} }
   }, call)
   if (unstored === null) throw new Error('the budget refused the shadow')
   await runner.idle()
