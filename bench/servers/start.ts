@@ -13,10 +13,12 @@ export interface StartOptions {
   cpus?: string | null
   /** Extra node options (`--cpu-prof`). */
   nodeArgs?: string[]
+  /** The bench/servers folder to start it from (another checkout's, for an A/B); default this one. */
+  serversDir?: string
 }
 
 export async function startServerProcess (name: string, options: StartOptions = {}): Promise<Started> {
-  const file = path.join(here, `${name}.ts`)
+  const file = path.join(options.serversDir ?? here, `${name}.ts`)
   const [command, args] = pinned(options.cpus ?? null, process.execPath, [...(options.nodeArgs ?? []), '--conditions=strangler-gateway-source', '--import', 'tsx', file])
   const proc = spawn(command, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] })
   const port = await new Promise<number>((resolve, reject) => {
