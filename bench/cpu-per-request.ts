@@ -13,10 +13,9 @@
  *
  *   node --conditions=strangler-gateway-source --import tsx bench/cpu-per-request.ts [--rate 1000] [--seconds 5] [--rounds 5] [--redis redis://127.0.0.1:6379]
  */
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { pacedLoad } from './paced-load.js'
+import { pacedLoad } from './load/paced-load.js'
+import { cpuMs, TICKS_PER_SECOND } from './servers/cpu-time.js'
 import { deleteKeys, freePort, hasNginx, reachableRedis } from './servers/machine.js'
 import { startNginx, startServerProcess } from './servers/start.js'
 import type { Started } from './servers/started.js'
@@ -35,30 +34,6 @@ const seconds = Number(values.seconds)
 const rounds = Number(values.rounds)
 const connections = Number(values.connections)
 const PATH = '/api/scenarios'
-const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim())
-
-/** User + system CPU of a process, all its threads and its live child processes, in ms. */
-function cpuMs (pid: number): number {
-  let total = 0
-  const visit = (id: number): void => {
-    let stat: string
-    try {
-      stat = readFileSync(`/proc/${id}/stat`, 'utf8')
-    } catch {
-      return // gone
-    }
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    total += (Number(fields[11]) + Number(fields[12])) * 1000 / TICKS_PER_SECOND
-    let children = ''
-    try {
-      children = readFileSync(`/proc/${id}/task/${id}/children`, 'utf8')
-    } catch {}
-    for (const child of children.trim().split(/\s+/).filter(Boolean)) visit(Number(child))
-  }
-  visit(pid)
-  return total
-}
 
 interface Setup { name: string, server: Started, usPerRequest: number[], errors: number }
 
@@ -76,11 +51,11 @@ try {
     started.push(s)
     setups.push({ name, server: s, usPerRequest: [], errors: 0 })
   }
-  await add('gateway, legacy-only route', startServerProcess('gateway', upstreams))
-  await add('fastify + @fastify/http-proxy', startServerProcess('http-proxy', { UPSTREAM: upstream.url }))
-  await add('gateway, shadow 100% + diff + memory record', startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100' }))
+  await add('gateway, legacy-only route', startServerProcess('gateway', { env: upstreams }))
+  await add('fastify + @fastify/http-proxy', startServerProcess('http-proxy', { env: { UPSTREAM: upstream.url } }))
+  await add('gateway, shadow 100% + diff + memory record', startServerProcess('gateway', { env: { ...upstreams, SHADOW_SAMPLE: '100' } }))
   if (redis !== null) {
-    await add('gateway, shadow 100% + diff + Redis record', startServerProcess('gateway', { ...upstreams, SHADOW_SAMPLE: '100', REDIS_URL: values.redis, DIFF_PREFIX: redisPrefix }))
+    await add('gateway, shadow 100% + diff + Redis record', startServerProcess('gateway', { env: { ...upstreams, SHADOW_SAMPLE: '100', REDIS_URL: values.redis, DIFF_PREFIX: redisPrefix } }))
   }
   if (hasNginx()) {
     await add('nginx proxy_pass (1 worker)', startNginx(upstream.port, await freePort()))

@@ -3,9 +3,10 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pinned } from './pinning.js'
 import type { Started } from './started.js'
 
-export async function runNginx (upstreamPort: number, port: number, mirrorPort?: number): Promise<Started> {
+export async function runNginx (upstreamPort: number, port: number, mirrorPort?: number, cpus: string | null = null): Promise<Started> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sg-bench-nginx-'))
   const mirror = mirrorPort === undefined
     ? ''
@@ -32,7 +33,8 @@ http {
     ${mirrorLocation}
   }
 }`)
-  const proc = spawn('nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir], { stdio: 'ignore' })
+  // taskset's affinity is inherited by the master's one worker.
+  const proc = spawn(...pinned(cpus, 'nginx', ['-c', path.join(dir, 'nginx.conf'), '-p', dir]), { stdio: 'ignore' })
   await new Promise((resolve) => setTimeout(resolve, 500))
   const stop = (): void => {
     // Its config, pid file and temp paths go with it.

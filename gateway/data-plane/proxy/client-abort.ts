@@ -11,22 +11,32 @@ import type { ServerResponse } from 'node:http'
 
 type Listener = () => void
 
+/** The signal a response's 'close' is for: one shared listener, not a bound one per request. */
+const SIGNAL = Symbol('client-abort-signal')
+type SignalledResponse = ServerResponse & { [SIGNAL]?: ClientAbortSignal }
+
+function onClose (this: SignalledResponse): void {
+  this[SIGNAL]?.closed()
+}
+
 export class ClientAbortSignal {
   reason: Error | undefined = undefined
-  readonly #response: ServerResponse
+  readonly #response: SignalledResponse
   readonly #keepGoing: () => boolean
   #listeners: Listener[] = []
-  readonly #onClose = (): void => {
-    if (!this.aborted) return
-    const listeners = this.#listeners
-    this.#listeners = []
-    this.#response.removeListener('close', this.#onClose)
-    for (const listener of listeners) listener()
-  }
 
   constructor (response: ServerResponse, keepGoing: () => boolean) {
     this.#response = response
     this.#keepGoing = keepGoing
+  }
+
+  /** The response closed: the listeners run if that is an abort. */
+  closed (): void {
+    if (!this.aborted) return
+    const listeners = this.#listeners
+    this.#listeners = []
+    this.#response.removeListener('close', onClose)
+    for (const listener of listeners) listener()
   }
 
   get aborted (): boolean {
@@ -36,7 +46,10 @@ export class ClientAbortSignal {
   once (event: 'abort', listener: Listener): this {
     if (event !== 'abort') return this
     this.#listeners.push(listener)
-    if (this.#listeners.length === 1) this.#response.once('close', this.#onClose)
+    if (this.#listeners.length === 1) {
+      this.#response[SIGNAL] = this
+      this.#response.once('close', onClose)
+    }
     return this
   }
 
@@ -48,7 +61,7 @@ export class ClientAbortSignal {
     const at = event === 'abort' ? this.#listeners.indexOf(listener) : -1
     if (at === -1) return this
     this.#listeners.splice(at, 1)
-    if (this.#listeners.length === 0) this.#response.removeListener('close', this.#onClose)
+    if (this.#listeners.length === 0) this.#response.removeListener('close', onClose)
     return this
   }
 }

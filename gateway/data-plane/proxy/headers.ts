@@ -42,6 +42,10 @@ const FORWARDING = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded
 const joined = (value: string | string[] | undefined): string | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value.join(', ') : value
 
+/** A forwarding header the client named in Connection is hop-by-hop too: not believed either. */
+const sentForwarding = (incoming: IncomingHttpHeaders, extra: Set<string> | null, name: string): string | undefined =>
+  extra?.has(name) === true ? undefined : joined(incoming[name])
+
 /**
  * X-Shadow-* headers are the gateway's own: a client that sends them could make the new service
  * treat a live request as a shadow (and not save the user's session), so they never pass.
@@ -62,17 +66,15 @@ export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, info: For
   // An HTTP/2 request names its host in `:authority`; the upstream speaks HTTP/1.1 and gets Host.
   const authority = incoming[':authority']
   if (out.host === undefined && typeof authority === 'string' && authority !== '') out.host = authority
-  // A forwarding header the client named in Connection is hop-by-hop too: not believed either.
-  const sent = (name: string): string | undefined => extra?.has(name) === true ? undefined : joined(incoming[name])
   Object.assign(out, forwardingHeaders({
     peer: info.remoteAddress ?? 'unknown',
     protocol: info.protocol,
     host: out.host as string | undefined,
     sent: {
-      xForwardedFor: sent('x-forwarded-for'),
-      xForwardedProto: sent('x-forwarded-proto'),
-      xForwardedHost: sent('x-forwarded-host'),
-      forwarded: sent('forwarded')
+      xForwardedFor: sentForwarding(incoming, extra, 'x-forwarded-for'),
+      xForwardedProto: sentForwarding(incoming, extra, 'x-forwarded-proto'),
+      xForwardedHost: sentForwarding(incoming, extra, 'x-forwarded-host'),
+      forwarded: sentForwarding(incoming, extra, 'forwarded')
     },
     trusted: info.trusted ?? (() => false)
   }))

@@ -15,6 +15,7 @@ import type { ProxyExchange } from './proxy-exchange.js'
 import { trustCheckOf } from './forwarding.js'
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js'
 import { forward, type ForwardRequest } from './forward.js'
+import { sendAnswer } from './send-answer.js'
 import { ByteLimit, declaredLength, hasRequestBody, readUpTo } from './request-body-stream.js'
 import { errorCode } from './upstream-errors.js'
 import type { Dispatcher } from 'undici'
@@ -224,9 +225,7 @@ async function proxyPlugin (app: FastifyInstance, { holder, shadow, pinSecret }:
   }
 
   function send (reply: FastifyReply, response: Dispatcher.ResponseData): FastifyReply {
-    reply.code(response.statusCode)
-    reply.headers(clientResponseHeaders(response.headers))
-    return reply.send(response.body)
+    return sendAnswer(reply, response.statusCode, response.headers, response.body)
   }
 }
 

@@ -25,7 +25,8 @@ export interface ShadowPressure {
 /** The histogram's resolution: fine enough for budgets of tens of ms, ~100 wake-ups a second. */
 const RESOLUTION_MS = 10
 
-export function createShadowPressure (options: { eventLoopDelayMs: number, windowMs: number }): ShadowPressure {
+/** `onHigh` runs each time a window's p99 goes over the budget from under it (the runner sheds its queue). */
+export function createShadowPressure (options: { eventLoopDelayMs: number, windowMs: number }, onHigh?: () => void): ShadowPressure {
   const limitMs = options.eventLoopDelayMs
   let high = false
   let p99Ms = 0
@@ -37,7 +38,9 @@ export function createShadowPressure (options: { eventLoopDelayMs: number, windo
     if (histogram === undefined || histogram.count === 0) return
     p99Ms = histogram.percentile(99) / 1e6
     histogram.reset()
+    const was = high
     high = p99Ms > limitMs
+    if (high && !was) onHigh?.()
   }
   if (limitMs > 0) {
     histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })

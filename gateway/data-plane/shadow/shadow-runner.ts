@@ -12,7 +12,8 @@
  * dropped the same way. A shadow whose outcome was already decided keeps it.
  *
  * Shadows never cost the users: while the gateway's own event-loop delay is over
- * `shadow.protect.eventLoopDelayMs`, new shadows are shed (`pressure`); a shadow whose bytes
+ * `shadow.protect.eventLoopDelayMs`, new shadows are shed (`pressure`), and so are those waiting
+ * in the queue when the pressure rises (their captured answers let go); a shadow whose bytes
  * (mirrored request body, legacy's captured answer) would take the shadows' total over
  * `shadow.maxBufferedBytes` is dropped (`memory`) and its copy let go.
  *
@@ -132,7 +133,11 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
   // One budget per process; its limits come from the configuration the gateway started with.
   const budget: ShadowBudget = createShadowBudget(options.budget.maxConcurrent, options.budget.maxQueue)
   const bytes: ByteBudget = createByteBudget(options.budget.maxBufferedBytes)
-  const pressure: ShadowPressure = createShadowPressure(options.budget.protect)
+  /** Shadows accepted but still waiting in the budget's queue: shed at once under pressure. */
+  const queued = new Set<(reason: DropReason) => boolean>()
+  const pressure: ShadowPressure = createShadowPressure(options.budget.protect, () => {
+    for (const abandon of [...queued]) abandon('pressure')
+  })
   /** Set by abandonAll: no shadow runs any more. */
   let shutDown = false
   /** Each accepted shadow not yet ended (running or queued), as the function that abandons it. */
@@ -259,6 +264,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       return () => { aborts.delete(abort) }
     }
     const abandon = (reason: DropReason): boolean => {
+      queued.delete(abandon)
       release()
       hold.releaseAll()
       if (!outcome.abandon()) return false
@@ -275,10 +281,12 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
       return null
     }
     live.add(abandon)
+    queued.add(abandon)
     // Held from now (the task may wait in the budget's queue) until the shadow's calls are over.
     const lease = target.lease
     lease?.retain()
     const accepted = budget.tryRun(async () => {
+      queued.delete(abandon)
       try {
         if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome, register), released])
       } catch (err) {
@@ -298,6 +306,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     })
     if (!accepted) {
       live.delete(abandon)
+      queued.delete(abandon)
       hold.releaseAll()
       lease?.release()
       drop(target, 'budget_full')

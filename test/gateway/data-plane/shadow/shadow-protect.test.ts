@@ -5,16 +5,24 @@
  * shadow.protect.eventLoopDelayMs new shadows are shed with reason `pressure`. Users get every
  * byte either way.
  */
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { request } from 'undici'
 import { subscribe, type DropReason } from '../../../../gateway/data-plane/events.js'
+import type { FastifyInstance } from 'fastify'
 import { startGateway } from '../../../helpers/gateway.js'
 import { startServer } from '../../../helpers/http-server.js'
 
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 const BODY = Buffer.alloc(60_000, 'a')
 
-t.test('the byte budget drops with reason memory and releases the captured bytes', async (t) => {
+/**
+ * Legacy answering BODY after reading the request, new holding every shadow's answer until the
+ * test releases it (`held`), and the gateway between them with `shadow`; `drops` collects the
+ * shadows dropped, by reason.
+ */
+async function startHeldShadows (t: Test, route: Record<string, unknown>, shadow: Record<string, unknown>): Promise<{
+  app: FastifyInstance, url: string, held: Array<() => void>, drops: DropReason[]
+}> {
   const legacy = await startServer((req, res) => {
     req.resume()
     req.on('end', () => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(BODY) })
@@ -29,16 +37,16 @@ t.test('the byte budget drops with reason memory and releases the captured bytes
     for (const answer of held.splice(0)) answer()
     await candidate.close()
   })
-  const { app, url } = await startGateway({
-    legacy: legacy.url,
-    new: candidate.url,
-    features: { chat: { shadow: { sample: 100 } } },
-    routes: [{ path: '/api/*', feature: 'chat', shadowSafe: true }],
-    shadow: { maxConcurrent: 4, maxQueue: 4, timeoutMs: 600_000, maxBufferedBytes: 100_000 }
-  })
+  const { app, url } = await startGateway({ legacy: legacy.url, new: candidate.url, features: { chat: { shadow: { sample: 100 } } }, routes: [route], shadow })
   t.teardown(() => app.close())
   const drops: DropReason[] = []
   subscribe(app, 'shadow-dropped', ({ reason }) => drops.push(reason))
+  return { app, url, held, drops }
+}
+
+t.test('the byte budget drops with reason memory and releases the captured bytes', async (t) => {
+  const { app, url, held, drops } = await startHeldShadows(t, { path: '/api/*', feature: 'chat', shadowSafe: true },
+    { maxConcurrent: 4, maxQueue: 4, timeoutMs: 600_000, maxBufferedBytes: 100_000 })
   const runner = app.gateway.shadow
   const get = async (): Promise<Buffer> => {
     const response = await request(`${url}/api/page`)
@@ -123,4 +131,35 @@ t.test('under event-loop pressure new shadows are shed with reason pressure; use
   const counts = app.gateway.shadow.counts().chat
   t.equal(counts.sampled, counts.compared + counts.dropped + counts.errored + counts.pending)
   t.equal(counts.sampled, 4)
+})
+
+t.test('when the pressure rises, the shadows waiting in the queue are shed at once and their captured answers let go', async (t) => {
+  const { app, url, held, drops } = await startHeldShadows(t, { path: '/api/*', feature: 'chat' },
+    { maxConcurrent: 1, maxQueue: 4, timeoutMs: 600_000, protect: { eventLoopDelayMs: 50, windowMs: 600_000 } })
+  const runner = app.gateway.shadow
+  runner.pressure.sample()
+  for (let i = 0; i < 3; i++) {
+    const response = await request(`${url}/api/x`)
+    t.same(Buffer.from(await response.body.arrayBuffer()), BODY, 'the user gets every byte')
+  }
+  for (let waited = 0; held.length < 1 && waited < 5_000; waited += 10) await sleep(10)
+  t.equal(runner.budget.active, 1, 'one shadow runs, new holding its answer')
+  t.equal(runner.budget.queued, 2, 'two wait their turn')
+  t.equal(runner.bytes.used, 3 * BODY.length, 'each holding legacy\'s captured answer')
+
+  await sleep(30)
+  const until = performance.now() + 300
+  while (performance.now() < until) { /* busy */ }
+  await sleep(30)
+  runner.pressure.sample()
+  t.equal(runner.pressure.high, true, 'a 300 ms stall is over the 50 ms budget')
+  t.same(drops, ['pressure', 'pressure'], 'both queued shadows shed with reason pressure, without waiting for their turn')
+  t.equal(runner.bytes.used, BODY.length, 'their captured answers released; the running one keeps its own')
+  t.same(runner.counts().chat, { sampled: 3, compared: 0, dropped: 2, errored: 0, pending: 1 })
+
+  for (const answer of held.splice(0)) answer()
+  await runner.idle()
+  t.equal(held.length, 0, 'the shed shadows never reached new')
+  t.same(runner.counts().chat, { sampled: 3, compared: 1, dropped: 2, errored: 0, pending: 0 }, 'the counts add up')
+  t.equal(runner.bytes.used, 0)
 })
