@@ -24,6 +24,8 @@ import { buildGateway } from '../data-plane/build-gateway.js'
 import { registerControlPlane } from '../control-plane/register-control-plane.js'
 import { createLogger } from '../core/logger.js'
 import { trackDrain, type DrainTracker } from './drain.js'
+import { startTracing } from './tracing.js'
+import type { GatewayTracing } from '../data-plane/tracing/gateway-tracing.js'
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_HOST = '127.0.0.1'
@@ -31,6 +33,8 @@ export const DEFAULT_HOST = '127.0.0.1'
 const STREAM_FLUSH_MS = 250
 /** After the grace: when the process exits whatever is still closing (within the promised 1 s). */
 const EXIT_DEADLINE_MS = 750
+/** Kept back from the exit deadline when the last spans are exported, so the exit stays clean. */
+const SPAN_FLUSH_MARGIN_MS = 50
 
 export interface StartOptions {
   configFile: string
@@ -41,16 +45,20 @@ export interface StartOptions {
 export async function startGateway (options: StartOptions): Promise<FastifyInstance> {
   const logger = createLogger()
   const env = process.env
+  // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT unset: null, and nothing of OpenTelemetry is loaded.
+  const tracing = await startTracing(env, logger)
   // Overrides are read before serving: a replica must not start on routes.yaml alone while a
   // rollback is persisted in Redis.
-  const { overrides, audit } = await openSharedState({ env, log: logger })
   let app: FastifyInstance
+  let shared: Awaited<ReturnType<typeof openSharedState>> | undefined
   try {
-    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redisUrl: env.REDIS_URL })
-    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redisUrl: env.REDIS_URL, keyPrefix: env.GATEWAY_REDIS_PREFIX })
+    shared = await openSharedState({ env, log: logger })
+    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides: shared.overrides, redisUrl: env.REDIS_URL, tracing: tracing ?? undefined })
+    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit: shared.audit, redisUrl: env.REDIS_URL, keyPrefix: env.GATEWAY_REDIS_PREFIX })
   } catch (err) {
-    await overrides.close()
-    await audit.close()
+    await shared?.overrides.close()
+    await shared?.audit.close()
+    await tracing?.shutdown()
     throw err
   }
   const port = options.port ?? Number(process.env.PORT ?? DEFAULT_PORT)
@@ -61,7 +69,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   const onTerminate = (signal: NodeJS.Signals): void => {
     if (closing) return
     closing = true
-    shutDown(app, tracker, signal).then(() => process.exit(0), (err: unknown) => {
+    shutDown(app, tracker, signal, tracing).then(() => process.exit(0), (err: unknown) => {
       app.log.error({ err }, 'shutdown failed')
       process.exit(1)
     })
@@ -76,7 +84,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   return app
 }
 
-async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: NodeJS.Signals): Promise<void> {
+async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: NodeJS.Signals, tracing: GatewayTracing | null): Promise<void> {
   const startedAt = Date.now()
   const { delayMs, graceMs } = app.gateway.holder.current().config.shutdown
   const deadline = setTimeout(() => {
@@ -106,6 +114,12 @@ async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: No
     app.log.warn({ streamsEnded, cut }, 'grace period over: open SSE streams ended cleanly, other requests cut')
   }
   await closed
+  if (tracing !== null) {
+    // The last requests' spans go out, in what is left of the exit deadline.
+    const leftMs = delayMs + graceMs + EXIT_DEADLINE_MS - SPAN_FLUSH_MARGIN_MS - (Date.now() - startedAt)
+    const flushed = await Promise.race([tracing.shutdown().then(() => true, () => false), sleep(Math.max(0, leftMs)).then(() => false)])
+    if (!flushed) app.log.warn({ afterMs: Date.now() - startedAt }, 'shutdown: spans not all exported in time')
+  }
   clearTimeout(deadline)
   app.log.info({ afterMs: Date.now() - startedAt }, 'shutdown complete')
 }

@@ -36,6 +36,7 @@ import { SNAPSHOT_HEADER, SNAPSHOT_TTL_HEADER } from '@strangler-gateway/flask-s
 import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 import { publish, type ComparedPair, type DropReason } from '../events.js'
 import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
+import { inShadowScope } from './shadow-scope.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -274,7 +275,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     // Held from now (the task may wait in the budget's queue) until the shadow's calls are over.
     const lease = target.lease
     lease?.retain()
-    const accepted = budget.tryRun(async () => {
+    // In the shadow's own scope (shadow-scope.ts): a tracer gives it its own span, not the user's.
+    const accepted = budget.tryRun(inShadowScope(gateway, target, async () => {
       try {
         if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome, register), released])
       } catch (err) {
@@ -291,7 +293,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
         lease?.release()
         await snapshot?.cleanup()
       }
-    })
+    }))
     if (!accepted) {
       live.delete(abandon)
       hold.releaseAll()
