@@ -2,15 +2,16 @@
  * The upstream call as a client span, child of the scope it is made in (the user's server span
  * or the shadow's span), taken from undici's diagnostics channels: the proxy and the shadow
  * runner dispatch as they always do. The call carries that span's `traceparent` (and the
- * `tracestate` it inherited) in place of whatever the client sent.
+ * `tracestate` it inherited) in place of whatever the client sent. In an unsampled trace no
+ * client span is made: the call carries the scope's own span context, unsampled.
  */
 import diagnosticsChannel from 'node:diagnostics_channel'
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api'
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api'
 import {
   ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL
 } from '@opentelemetry/semantic-conventions'
 import { ATTR_UPSTREAM } from './span-attributes.js'
-import { traceScopes, upstreamOf } from './trace-scope.js'
+import { traceScopes, upstreamOf, type TraceScope } from './trace-scope.js'
 
 /** What undici's `undici:request:*` messages carry, as far as used here. */
 interface UndiciRequest {
@@ -52,6 +53,9 @@ function onCreate (message: unknown): void {
   // Only the calls to legacy and new are the gateway's to trace.
   const upstream = upstreamOf(scope, request.origin)
   if (upstream === undefined) return
+  // An unsampled trace records nothing: the call carries its trace id (and unsampled flag) on
+  // the scope's own span context, and no child span is made for it.
+  if (!scope.span.isRecording()) return inject(scope, scope.context, request)
   const span = scope.tracing.tracer.startSpan(request.method, { kind: SpanKind.CLIENT }, scope.context)
   if (span.isRecording()) {
     const host = hostOf(request.origin)
@@ -66,10 +70,14 @@ function onCreate (message: unknown): void {
     span.setAttributes(attributes)
   }
   spans.set(request, span)
+  inject(scope, trace.setSpan(scope.context, span), request)
+}
+
+const setter = { set (carrier: Record<string, string>, key: string, value: string) { carrier[key] = value } }
+
+function inject (scope: TraceScope, context: Context, request: UndiciRequest): void {
   const carrier: Record<string, string> = {}
-  scope.tracing.propagator.inject(trace.setSpan(scope.context, span), carrier, {
-    set (target, key, value) { (target as Record<string, string>)[key] = value }
-  })
+  scope.tracing.propagator.inject(context, carrier, setter)
   setTraceHeaders(request, carrier)
 }
 

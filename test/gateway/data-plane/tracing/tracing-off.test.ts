@@ -12,6 +12,7 @@ import { SHADOW_SCOPE_CHANNEL } from '../../../../gateway/data-plane/shadow/shad
 import { createTracing } from '../../../../gateway/runtime/tracing-provider.js'
 import { startGateway } from '../../../helpers/gateway.js'
 import { namedUpstream, startServer } from '../../../helpers/http-server.js'
+import { shadowsSettled } from '../../../helpers/shadow.js'
 
 const CHANNELS = ['undici:request:create', 'undici:request:headers', 'tracing:fastify.request.handler:start', `tracing:${SHADOW_SCOPE_CHANNEL}:start`]
 const active = (): string[] => CHANNELS.filter((name) => diagnosticsChannel.hasSubscribers(name))
@@ -43,4 +44,28 @@ t.test('a traced gateway binds the channels while it is open, and lets them go w
   t.same(active(), CHANNELS, 'still bound for the other one')
   await second.app.close()
   t.same(active(), [], 'all let go')
+})
+
+t.test('beside a traced gateway, an untraced one adds nothing to its requests or its shadows', async (t) => {
+  const seen: Array<Record<string, unknown>> = []
+  const upstream = await startServer((req, res) => {
+    seen.push(req.headers)
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+  })
+  t.teardown(upstream.close)
+  const tracing = createTracing({ env: {}, url: 'http://127.0.0.1:9/v1/traces', log: pino({ level: 'silent' }) })
+  const routes = { legacy: upstream.url, new: upstream.url, features: { chat: { shadow: { sample: 100 } } }, routes: [{ path: '/api/chat', feature: 'chat' }] }
+  const traced = await startGateway(routes, { tracing })
+  t.teardown(async () => {
+    await traced.app.close()
+    // Nothing was sampled for export that must go out: a collector is not listening.
+    await Promise.race([tracing.shutdown(), new Promise((resolve) => setTimeout(resolve, 100))])
+  })
+  const plain = await startGateway(routes)
+  t.teardown(() => plain.app.close())
+  const response = await request(`${plain.url}/api/chat`)
+  await response.body.text()
+  await shadowsSettled(plain.app)
+  t.equal(seen.length, 2, 'the request and its shadow')
+  t.same(seen.map((headers) => headers.traceparent), [undefined, undefined], 'no traceparent on either')
 })
