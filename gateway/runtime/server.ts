@@ -1,5 +1,5 @@
 /**
- * Runs one gateway process: logger, listen, SIGHUP reloads routes.yaml, SIGTERM/SIGINT shut it
+ * Runs one gateway process: logger, tracing (when OTEL_* asks for it), listen, SIGHUP reloads routes.yaml, SIGTERM/SIGINT shut it
  * down in bounded, ordered steps (below). Everything else lives in buildGateway.
  *
  * Shutdown, with routes.yaml `shutdown` as it is when the signal arrives:
@@ -12,7 +12,8 @@
  *    exits;
  * 4. at the end of the grace, SSE streams still open are ended cleanly (the client sees the
  *    stream end), then every connection still open is cut;
- * 5. the process exits 0 once Fastify's close hooks are done, and in any case (exit code 1)
+ * 5. with tracing on, the spans still buffered are exported in what is left of the deadline;
+ * 6. the process exits 0 once Fastify's close hooks are done, and in any case (exit code 1)
  *    within delayMs + graceMs + 1 s of the signal.
  * A second signal of the same kind, during all that, ends the process at once (Node's default).
  */

@@ -122,3 +122,17 @@ t.test("the gateway's own routes are spans of their own route; a response the cl
   const cut = servers.find((s) => s.attributes['url.path'] === '/stream')
   t.match(cut, { status: { code: STATUS_ERROR }, attributes: { 'error.type': 'response_incomplete' } })
 })
+
+t.test('a shadow dropped before it ran has no span of its own: the drop is on the server span', async (t) => {
+  const { url, spans } = await setup(t, {
+    features: { chat: { shadow: { sample: 100 } } },
+    routes: [{ path: '/api/chat', methods: ['POST'], feature: 'chat', shadowSafe: true }],
+    shadow: { requestBodyBytes: 4 }
+  })
+  const response = await request(`${url}/api/chat`, { method: 'POST', body: '{"message":"longer than four bytes"}' })
+  await response.body.text()
+  const all = await spans()
+  t.same(all.filter((s) => s.name.startsWith('shadow ')), [], 'no shadow span')
+  const server = all.find((s) => s.kind === SPAN_KIND.SERVER)
+  t.match(server?.attributes, { 'strangler.shadow.sampled': true, 'strangler.shadow.outcome': 'dropped', 'strangler.shadow.drop_reason': 'body_too_large' })
+})
