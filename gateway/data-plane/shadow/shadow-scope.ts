@@ -17,6 +17,8 @@ export const SHADOW_SCOPE_CHANNEL = 'strangler-gateway:shadow'
 export interface ShadowScopeMessage {
   gateway: FastifyInstance
   target: {
+    /** The id of the request the shadow mirrors. */
+    requestId: string
     feature: string
     route: string
     method: string

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ShadowScopeMessage } from '../shadow/shadow-scope.js'
 import type { GatewayTracing } from './gateway-tracing.js'
 import { ATTR_FEATURE, ATTR_LINK_KIND, ATTR_SHADOW_MODE, LINK_SHADOW_OF } from './span-attributes.js'
-import { traceScopes, type TraceScope } from './trace-scope.js'
+import { shadowScopesById, traceScopes, type TraceScope } from './trace-scope.js'
 
 /** The gateways whose shadows are traced. */
 export const tracedGateways = new WeakMap<FastifyInstance, GatewayTracing>()
@@ -37,6 +37,7 @@ export function startShadowSpan (message: ShadowScopeMessage): TraceScope | unde
   })
   const scope: TraceScope = { tracing, span, context: trace.setSpan(ROOT_CONTEXT, span), shadow: target }
   shadowScopes.set(message, scope)
+  shadowScopesById.add(target.requestId, scope)
   return scope
 }
 
@@ -45,5 +46,6 @@ export function endShadowSpan (message: unknown): void {
   const scope = shadowScopes.get(message as ShadowScopeMessage)
   if (scope === undefined) return
   shadowScopes.delete(message as ShadowScopeMessage)
+  shadowScopesById.delete((message as ShadowScopeMessage).target.requestId)
   scope.span.end()
 }

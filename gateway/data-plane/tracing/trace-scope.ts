@@ -25,6 +25,36 @@ export const traceScopes = new AsyncLocalStorage<TraceScope>()
 /** Each traced request's scope, from its onRequest hook. */
 export const requestScopes = new WeakMap<FastifyRequest, TraceScope>()
 
+/**
+ * Open scopes by request id. undici creates a call that waited in its pool's queue from another
+ * request's turn, so the current scope is not always the call's: the call's own `x-request-id`
+ * (and a shadow's `x-shadow-of`) finds it. An id two open requests share (a client may send its
+ * own) finds neither.
+ */
+export class ScopesById {
+  readonly #open = new Map<string, { scope: TraceScope, count: number }>()
+
+  add (id: string, scope: TraceScope): void {
+    const entry = this.#open.get(id)
+    if (entry === undefined) this.#open.set(id, { scope, count: 1 })
+    else entry.count++
+  }
+
+  delete (id: string): void {
+    const entry = this.#open.get(id)
+    if (entry !== undefined && --entry.count === 0) this.#open.delete(id)
+  }
+
+  get (id: string): TraceScope | undefined {
+    const entry = this.#open.get(id)
+    return entry?.count === 1 ? entry.scope : undefined
+  }
+}
+
+export const requestScopesById = new ScopesById()
+/** Keyed by the id of the request the shadow mirrors. */
+export const shadowScopesById = new ScopesById()
+
 /** `legacy` or `new` for one of the scope's upstream origins; undefined for any other. */
 export function upstreamOf (scope: TraceScope, origin: string): string | undefined {
   const legacy = scope.shadow?.legacy ?? scope.request?.proxy?.snapshot.upstreams.legacy

@@ -14,7 +14,7 @@ import {
   ATTR_SHADOW_DIFFERENCES, ATTR_SHADOW_DROP_REASON, ATTR_SHADOW_OUTCOME, ATTR_SHADOW_SAMPLED, ATTR_SHADOW_VERDICT
 } from './span-attributes.js'
 import { useTraceChannels } from './trace-channels.js'
-import { requestScopes, traceScopes } from './trace-scope.js'
+import { requestScopes, requestScopesById, traceScopes } from './trace-scope.js'
 
 export interface TracingPluginOptions {
   tracing: GatewayTracing
@@ -31,11 +31,15 @@ async function tracingPlugin (app: FastifyInstance, { tracing }: TracingPluginOp
   app.addHook('onRequest', (request, reply, done) => {
     const scope = startServerSpan(tracing, request)
     requestScopes.set(request, scope)
+    requestScopesById.add(request.id, scope)
     const { traceId, spanId } = scope.span.spanContext()
     request.log = request.log.child({ trace_id: traceId, span_id: spanId })
     reply.log = request.log
     // 'close' comes however the response ends: finished, or cut with the client gone.
-    reply.raw.once('close', () => { endServerSpan(scope.span, request, reply) })
+    reply.raw.once('close', () => {
+      requestScopesById.delete(request.id)
+      endServerSpan(scope.span, request, reply)
+    })
     done()
   })
 

@@ -11,7 +11,8 @@ import {
   ATTR_ERROR_TYPE, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL
 } from '@opentelemetry/semantic-conventions'
 import { ATTR_UPSTREAM } from './span-attributes.js'
-import { traceScopes, upstreamOf, type TraceScope } from './trace-scope.js'
+import { requestScopesById, shadowScopesById, traceScopes, upstreamOf, type TraceScope } from './trace-scope.js'
+import { SHADOW_OF_HEADER } from '../shadow/shadow-runner.js'
 
 /** What undici's `undici:request:*` messages carry, as far as used here. */
 interface UndiciRequest {
@@ -46,10 +47,29 @@ function setTraceHeaders (request: UndiciRequest, carrier: Record<string, string
   for (const name in carrier) request.addHeader(name, carrier[name])
 }
 
+/**
+ * The scope the call belongs to: the current one when it is the call's own (its `x-request-id`,
+ * or for a shadow's call `x-shadow-of`, says whose it is), else the open scope with that id.
+ * A call without the gateway's request id is not one of its upstream calls.
+ */
+function scopeOf (request: UndiciRequest): TraceScope | undefined {
+  const headers = request.headers
+  let requestId: string | undefined
+  let shadowOf: string | undefined
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i] === 'x-request-id') requestId = headers[i + 1] as string
+    else if (headers[i] === SHADOW_OF_HEADER) shadowOf = headers[i + 1] as string
+  }
+  const current = traceScopes.getStore()
+  if (shadowOf !== undefined) return current?.shadow?.requestId === shadowOf ? current : shadowScopesById.get(shadowOf)
+  if (requestId === undefined) return undefined
+  return current?.request?.id === requestId ? current : requestScopesById.get(requestId)
+}
+
 function onCreate (message: unknown): void {
-  const scope = traceScopes.getStore()
-  if (scope === undefined) return
   const request = (message as { request: UndiciRequest }).request
+  const scope = scopeOf(request)
+  if (scope === undefined) return
   // Only the calls to legacy and new are the gateway's to trace.
   const upstream = upstreamOf(scope, request.origin)
   if (upstream === undefined) return
