@@ -25,7 +25,7 @@ import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
 import type { SessionStore } from '@strangler-gateway/flask-session'
-import type { GatewayTracing } from './tracing/gateway-tracing.js'
+import type { GatewayTracing } from './tracing/trace-scope.js'
 
 export interface GatewayOptions {
   /** routes.yaml to load (and reload); or pass `config` directly. */

@@ -26,7 +26,7 @@ import { registerControlPlane } from '../control-plane/register-control-plane.js
 import { createLogger } from '../core/logger.js'
 import { trackDrain, type DrainTracker } from './drain.js'
 import { startTracing } from './tracing.js'
-import type { GatewayTracing } from '../data-plane/tracing/gateway-tracing.js'
+import type { GatewayTracing } from '../data-plane/tracing/trace-scope.js'
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_HOST = '127.0.0.1'

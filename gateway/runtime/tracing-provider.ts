@@ -15,7 +15,7 @@ import {
 } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import type { Logger } from 'pino'
-import type { GatewayTracing } from '../data-plane/tracing/gateway-tracing.js'
+import type { GatewayTracing } from '../data-plane/tracing/trace-scope.js'
 import { ATTR_LINK_KIND, LINK_SHADOW_OF } from '../data-plane/tracing/span-attributes.js'
 
 export const DEFAULT_SERVICE_NAME = 'strangler-gateway'

@@ -6,7 +6,7 @@
  * SDK is loaded and the gateway registers no hook for it.
  */
 import type { Logger } from 'pino'
-import type { GatewayTracing } from '../data-plane/tracing/gateway-tracing.js'
+import type { GatewayTracing } from '../data-plane/tracing/trace-scope.js'
 
 /** Where spans are exported (OTLP/HTTP), or null when tracing is off. */
 export function tracesEndpoint (env: NodeJS.ProcessEnv): string | null {

@@ -10,12 +10,11 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ProxyExchange } from '../proxy/proxy-exchange.js'
 import { effectiveFlag } from '../routing/effective-flag.js'
-import type { GatewayTracing } from './gateway-tracing.js'
 import {
   ATTR_CANARY_BUCKET, ATTR_CANARY_PERCENT, ATTR_FALLBACK, ATTR_FALLBACK_CAUSE, ATTR_FEATURE, ATTR_FLAG_SOURCE,
   ATTR_ROUTING_REASON, ATTR_ROUTING_TARGET, ATTR_SERVED_BY
 } from './span-attributes.js'
-import type { TraceScope } from './trace-scope.js'
+import type { GatewayTracing, TraceScope } from './trace-scope.js'
 
 /** `Host`'s name and port, as the client addressed the gateway. */
 function hostAttributes (host: string | undefined, attributes: Attributes, secure: boolean): void {

@@ -8,9 +8,8 @@ import { ROOT_CONTEXT, SpanKind, trace, type Link } from '@opentelemetry/api'
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions'
 import type { FastifyInstance } from 'fastify'
 import type { ShadowScopeMessage } from '../shadow/shadow-scope.js'
-import type { GatewayTracing } from './gateway-tracing.js'
 import { ATTR_FEATURE, ATTR_LINK_KIND, ATTR_SHADOW_MODE, LINK_SHADOW_OF } from './span-attributes.js'
-import { shadowScopesById, traceScopes, type TraceScope } from './trace-scope.js'
+import { shadowScopesById, traceScopes, type GatewayTracing, type TraceScope } from './trace-scope.js'
 
 /** The gateways whose shadows are traced. */
 export const tracedGateways = new WeakMap<FastifyInstance, GatewayTracing>()

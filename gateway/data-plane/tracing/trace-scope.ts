@@ -4,10 +4,23 @@
  * stores (trace-channels.ts), so the upstream calls made inside know their parent span.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Context, Span } from '@opentelemetry/api'
+import type { Context, Span, TextMapPropagator, Tracer } from '@opentelemetry/api'
 import type { FastifyRequest } from 'fastify'
 import type { ShadowScopeMessage } from '../shadow/shadow-scope.js'
-import type { GatewayTracing } from './gateway-tracing.js'
+
+/**
+ * What the gateway traces with, made by the process (runtime/tracing.ts) only when OTLP export is
+ * configured. Without it buildGateway loads nothing of this folder and registers no hook.
+ */
+export interface GatewayTracing {
+  tracer: Tracer
+  /** W3C Trace Context: `traceparent` and `tracestate`. */
+  propagator: TextMapPropagator
+  /** Exports every span ended so far. */
+  flush: () => Promise<void>
+  /** Exports what is left and stops the exporter. */
+  shutdown: () => Promise<void>
+}
 
 export interface TraceScope {
   tracing: GatewayTracing

@@ -7,14 +7,13 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { subscribe } from '../events.js'
-import type { GatewayTracing } from './gateway-tracing.js'
 import { endServerSpan, startServerSpan } from './server-spans.js'
 import { tracedGateways } from './shadow-spans.js'
 import {
   ATTR_SHADOW_DIFFERENCES, ATTR_SHADOW_DROP_REASON, ATTR_SHADOW_OUTCOME, ATTR_SHADOW_SAMPLED, ATTR_SHADOW_VERDICT
 } from './span-attributes.js'
 import { useTraceChannels } from './trace-channels.js'
-import { requestScopes, requestScopesById, traceScopes } from './trace-scope.js'
+import { requestScopes, requestScopesById, traceScopes, type GatewayTracing } from './trace-scope.js'
 
 export interface TracingPluginOptions {
   tracing: GatewayTracing
