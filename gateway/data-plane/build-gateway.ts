@@ -25,6 +25,7 @@ import { answerExpectContinue } from './proxy/expect-continue.js'
 import { createStatefulShadows } from './shadow/stateful-shadow.js'
 import { snapshotRoutes } from './shadow/snapshot-routes.js'
 import type { RedisTarget, SessionStore } from '@strangler-gateway/flask-session'
+import type { GatewayTracing } from './tracing/trace-scope.js'
 
 export interface GatewayOptions {
   /** routes.yaml to load (and reload); or pass `config` directly. */
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   snapshotStore?: SnapshotStore
   /** The legacy app's session store, instead of opening routes.yaml `session.store` (the caller closes it). */
   legacySessionStore?: SessionStore
+  /** Traces requests (runtime/tracing.ts starts it from OTEL_*); absent: tracing off, nothing loaded for it. */
+  tracing?: GatewayTracing
 }
 
 export interface GatewayHandle {
@@ -132,8 +135,13 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     await diffStore.close()
   })
 
-  // Gateway-owned routes, the catch-all proxy that takes everything else, then metrics, which
+  // Tracing first, so every later hook and log line of a request is in its span; then
+  // gateway-owned routes, the catch-all proxy that takes everything else, then metrics, which
   // subscribes to the data plane's events (events.ts).
+  if (options.tracing !== undefined) {
+    const { default: tracingPlugin } = await import('./tracing/tracing-plugin.js')
+    await app.register(tracingPlugin, { tracing: options.tracing })
+  }
   await app.register(healthPlugin, { holder })
   await app.register(snapshotRoutes, { holder, stateful })
   await app.register(proxyPlugin, { holder, shadow, pinSecret: env.GATEWAY_PIN_SECRET })

@@ -1,5 +1,5 @@
 /**
- * Runs one gateway process: logger, listen, SIGHUP reloads routes.yaml, SIGTERM/SIGINT shut it
+ * Runs one gateway process: logger, tracing (when OTEL_* asks for it), listen, SIGHUP reloads routes.yaml, SIGTERM/SIGINT shut it
  * down in bounded, ordered steps (below). Everything else lives in buildGateway.
  *
  * Shutdown, with routes.yaml `shutdown` as it is when the signal arrives:
@@ -12,7 +12,8 @@
  *    exits;
  * 4. at the end of the grace, SSE streams still open are ended cleanly (the client sees the
  *    stream end), then every connection still open is cut;
- * 5. the process exits 0 once Fastify's close hooks are done, and in any case (exit code 1)
+ * 5. with tracing on, the spans still buffered are exported in what is left of the deadline;
+ * 6. the process exits 0 once Fastify's close hooks are done, and in any case (exit code 1)
  *    within delayMs + graceMs + 1 s of the signal.
  * A second signal of the same kind, during all that, ends the process at once (Node's default).
  */
@@ -25,6 +26,8 @@ import { registerControlPlane } from '../control-plane/register-control-plane.js
 import { createLogger } from '../core/logger.js'
 import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
 import { trackDrain, type DrainTracker } from './drain.js'
+import { startTracing } from './tracing.js'
+import type { GatewayTracing } from '../data-plane/tracing/trace-scope.js'
 
 export const DEFAULT_PORT = 8080
 export const DEFAULT_HOST = '127.0.0.1'
@@ -32,6 +35,8 @@ export const DEFAULT_HOST = '127.0.0.1'
 const STREAM_FLUSH_MS = 250
 /** After the grace: when the process exits whatever is still closing (within the promised 1 s). */
 const EXIT_DEADLINE_MS = 750
+/** Kept back from the exit deadline when the last spans are exported, so the exit stays clean. */
+const SPAN_FLUSH_MARGIN_MS = 50
 
 export interface StartOptions {
   configFile: string
@@ -42,18 +47,22 @@ export interface StartOptions {
 export async function startGateway (options: StartOptions): Promise<FastifyInstance> {
   const logger = createLogger()
   const env = process.env
+  // OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT unset: null, and nothing of OpenTelemetry is loaded.
+  const tracing = await startTracing(env, logger)
   // Overrides are read before serving: a replica must not start on routes.yaml alone while a
   // rollback is persisted in Redis.
   // REDIS_CLUSTER_NODES (a Redis Cluster), else REDIS_URL (one server), else memory.
   const redis = redisTargetFromEnv(env)
-  const { overrides, audit } = await openSharedState({ env, log: logger, redis })
   let app: FastifyInstance
+  let shared: Awaited<ReturnType<typeof openSharedState>> | undefined
   try {
-    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides, redis })
-    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit, redis, keyPrefix: env.GATEWAY_REDIS_PREFIX })
+    shared = await openSharedState({ env, log: logger, redis })
+    app = await buildGateway({ configFile: options.configFile, watchConfig: true, logger, overrides: shared.overrides, redis, tracing: tracing ?? undefined })
+    await registerControlPlane(app, { adminToken: env.GATEWAY_ADMIN_TOKEN, audit: shared.audit, redis, keyPrefix: env.GATEWAY_REDIS_PREFIX })
   } catch (err) {
-    await overrides.close()
-    await audit.close()
+    await shared?.overrides.close()
+    await shared?.audit.close()
+    await tracing?.shutdown()
     throw err
   }
   const port = options.port ?? Number(process.env.PORT ?? DEFAULT_PORT)
@@ -64,7 +73,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   const onTerminate = (signal: NodeJS.Signals): void => {
     if (closing) return
     closing = true
-    shutDown(app, tracker, signal).then(() => process.exit(0), (err: unknown) => {
+    shutDown(app, tracker, signal, tracing).then(() => process.exit(0), (err: unknown) => {
       app.log.error({ err }, 'shutdown failed')
       process.exit(1)
     })
@@ -79,7 +88,7 @@ export async function startGateway (options: StartOptions): Promise<FastifyInsta
   return app
 }
 
-async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: NodeJS.Signals): Promise<void> {
+async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: NodeJS.Signals, tracing: GatewayTracing | null): Promise<void> {
   const startedAt = Date.now()
   const { delayMs, graceMs } = app.gateway.holder.current().config.shutdown
   const deadline = setTimeout(() => {
@@ -109,6 +118,12 @@ async function shutDown (app: FastifyInstance, tracker: DrainTracker, signal: No
     app.log.warn({ streamsEnded, cut }, 'grace period over: open SSE streams ended cleanly, other requests cut')
   }
   await closed
+  if (tracing !== null) {
+    // The last requests' spans go out, in what is left of the exit deadline.
+    const leftMs = delayMs + graceMs + EXIT_DEADLINE_MS - SPAN_FLUSH_MARGIN_MS - (Date.now() - startedAt)
+    const flushed = await Promise.race([tracing.shutdown().then(() => true, () => false), sleep(Math.max(0, leftMs)).then(() => false)])
+    if (!flushed) app.log.warn({ afterMs: Date.now() - startedAt }, 'shutdown: spans not all exported in time')
+  }
   clearTimeout(deadline)
   app.log.info({ afterMs: Date.now() - startedAt }, 'shutdown complete')
 }

@@ -38,6 +38,7 @@ import type { StatefulExchange, StatefulShadows } from './stateful-shadow.js'
 import { publish, type ComparedPair, type DropReason } from '../events.js'
 import { createShadowLedger, RunOutcome, type ShadowCounts } from './shadow-ledger.js'
 import { compareByApp, comparedPair, copySide, type ShadowPrimary } from './shadow-pair.js'
+import { inShadowScope } from './shadow-scope.js'
 
 export const SHADOW_HEADER = 'x-shadow-request'
 export const SHADOW_OF_HEADER = 'x-shadow-of'
@@ -285,7 +286,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     // Held from now (the task may wait in the budget's queue) until the shadow's calls are over.
     const lease = target.lease
     lease?.retain()
-    const accepted = budget.tryRun(async () => {
+    // In the shadow's own scope (shadow-scope.ts): a tracer gives it its own span, not the user's.
+    const accepted = budget.tryRun(inShadowScope(gateway, target, async () => {
       queued.delete(abandon)
       try {
         if (!outcome.abandoned) await Promise.race([exchange(target, request, primary, outcome, register), released])
@@ -303,7 +305,7 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
         lease?.release()
         await snapshot?.cleanup()
       }
-    })
+    }))
     if (!accepted) {
       live.delete(abandon)
       queued.delete(abandon)
