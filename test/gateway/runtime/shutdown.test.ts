@@ -87,7 +87,8 @@ function openEventStream (url: string): { events: () => number, ended: Promise<{
 }
 
 t.test('SIGTERM: /ready 503 during the delay, SSE ended cleanly at the grace, shadows dropped, exit in time', async (t) => {
-  const DELAY_MS = 500
+  // The test makes four calls of its own during the delay: long enough for a loaded machine.
+  const DELAY_MS = 1_500
   const GRACE_MS = 1_500
 
   // Legacy: an SSE stream (an event every 500 ms for 40 s), a request that never answers, and a
