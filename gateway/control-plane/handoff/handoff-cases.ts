@@ -7,18 +7,10 @@
  */
 import { readFile } from 'node:fs/promises'
 import { parse } from 'yaml'
+import { checkRequestStep, isMapping, type RequestStep } from '../../core/request-step.js'
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-
-export interface HandoffStep {
-  method: string
-  path: string
-  json?: unknown
-  body?: string
-  headers?: Record<string, string>
-  /** Send the session's CSRF token as X-CSRF-Token (from the clone, else GET /api/csrf-token on that side). */
-  csrf?: boolean
-}
+/** `csrf`: the token comes from the clone, else GET /api/csrf-token on that side. */
+export type HandoffStep = RequestStep
 
 export interface HandoffCase {
   /** Only sessions with every one of these top-level keys are sampled. */
@@ -51,31 +43,7 @@ export class HandoffCasesError extends Error {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-
-function checkStep (raw: unknown, where: string, problems: string[]): HandoffStep | undefined {
-  if (!isObject(raw)) { problems.push(`${where}: must be a mapping with method and path`); return undefined }
-  const known = new Set(['method', 'path', 'json', 'body', 'headers', 'csrf'])
-  for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${where}: unknown key "${key}"`)
-  const method = String(raw.method ?? 'GET').toUpperCase()
-  const before = problems.length
-  if (!METHODS.has(method)) problems.push(`${where}: method "${String(raw.method)}" is not an HTTP method`)
-  if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) problems.push(`${where}: path must be a string starting with /`)
-  if (raw.body !== undefined && typeof raw.body !== 'string') problems.push(`${where}: body must be a string (use json: for a JSON body)`)
-  if (raw.json !== undefined && raw.body !== undefined) problems.push(`${where}: json and body cannot both be given`)
-  if (raw.headers !== undefined && (!isObject(raw.headers) || !Object.values(raw.headers).every((v) => typeof v === 'string'))) {
-    problems.push(`${where}: headers must map names to strings`)
-  }
-  if (raw.csrf !== undefined && typeof raw.csrf !== 'boolean') problems.push(`${where}: csrf must be true or false`)
-  if (problems.length > before) return undefined
-  const step: HandoffStep = { method, path: raw.path as string }
-  if (raw.json !== undefined) step.json = raw.json
-  if (raw.body !== undefined) step.body = raw.body as string
-  if (raw.headers !== undefined) step.headers = raw.headers as Record<string, string>
-  if (raw.csrf === true) step.csrf = true
-  return step
-}
+const isObject = isMapping
 
 /** `features: { <feature>: { requires: [key...], turn: [step...] } }`. Throws HandoffCasesError. */
 export function parseHandoffCases (text: string, file = 'handoff-cases.yaml'): HandoffCases {
@@ -95,7 +63,7 @@ export function parseHandoffCases (text: string, file = 'handoff-cases.yaml'): H
     const requires = raw.requires ?? []
     if (!Array.isArray(requires) || !requires.every((k) => typeof k === 'string')) problems.push(`${where}: requires must be a list of top-level session keys`)
     if (!Array.isArray(raw.turn) || raw.turn.length === 0) { problems.push(`${where}: turn must be a non-empty list of requests`); continue }
-    const turn = raw.turn.map((step, i) => checkStep(step, `${where} step ${i + 1}`, problems))
+    const turn = raw.turn.map((step, i) => checkRequestStep(step, `${where} step ${i + 1}`, problems))
     if (turn.every((s): s is HandoffStep => s !== undefined) && Array.isArray(requires)) cases[feature] = { requires: requires as string[], turn }
   }
   if (problems.length > 0) throw new HandoffCasesError(problems)

@@ -5,23 +5,14 @@
 import { readFile } from 'node:fs/promises'
 import { LineCounter, parseDocument } from 'yaml'
 import type { CompareRules } from '../../analysis/diff/diff-types.js'
+import { checkRequestStep, isMapping, type RequestStep } from '../../core/request-step.js'
 
 export const DEFAULT_IGNORE_PATHS = ['timestamp', 'session_id']
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const COMPARE_MODES = new Set(['exact', 'shape', 'sse'])
 
-export interface CaseStep {
-  method: string
-  /** Path and query, from the target's root. */
-  path: string
-  /** Sent as application/json. */
-  json?: unknown
-  /** A raw body (with a content-type header of the case's choosing). */
-  body?: string
-  headers?: Record<string, string>
-  /** Send the session's CSRF token as X-CSRF-Token (fetched from /api/csrf-token when not seen yet). */
-  csrf?: boolean
+/** `csrf`: the token is fetched from /api/csrf-token when not seen yet. */
+export interface CaseStep extends RequestStep {
   compare?: Partial<CompareRules>
 }
 
@@ -49,8 +40,7 @@ export class CasesFileError extends Error {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
+const isObject = isMapping
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string')
 
@@ -84,27 +74,13 @@ function checkCompare (value: unknown, where: string): string[] {
 }
 
 function checkStep (raw: unknown, where: string): { step?: CaseStep, problems: string[] } {
-  if (!isObject(raw)) return { problems: [`${where}: must be a mapping with method and path`] }
   const problems: string[] = []
-  const known = new Set(['method', 'path', 'json', 'body', 'headers', 'csrf', 'compare'])
-  for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`${where}: unknown key "${key}"`)
-  const method = String(raw.method ?? 'GET').toUpperCase()
-  if (!METHODS.has(method)) problems.push(`${where}: method "${String(raw.method)}" is not an HTTP method`)
-  if (typeof raw.path !== 'string' || !raw.path.startsWith('/')) problems.push(`${where}: path must be a string starting with /`)
-  if (raw.body !== undefined && typeof raw.body !== 'string') problems.push(`${where}: body must be a string (use json: for a JSON body)`)
-  if (raw.json !== undefined && raw.body !== undefined) problems.push(`${where}: json and body cannot both be given`)
-  if (raw.headers !== undefined && (!isObject(raw.headers) || !Object.values(raw.headers).every((v) => typeof v === 'string'))) {
-    problems.push(`${where}: headers must map names to strings`)
-  }
-  if (raw.csrf !== undefined && typeof raw.csrf !== 'boolean') problems.push(`${where}: csrf must be true or false`)
-  problems.push(...checkCompare(raw.compare, where))
-  if (problems.length > 0) return { problems }
-  const step: CaseStep = { method, path: raw.path as string }
-  if (raw.json !== undefined) step.json = raw.json
-  if (raw.body !== undefined) step.body = raw.body as string
-  if (raw.headers !== undefined) step.headers = raw.headers as Record<string, string>
-  if (raw.csrf === true) step.csrf = true
-  if (raw.compare !== undefined) step.compare = raw.compare as Partial<CompareRules>
+  const request = checkRequestStep(raw, where, problems, ['compare'])
+  const compare = isObject(raw) ? raw.compare : undefined
+  problems.push(...checkCompare(compare, where))
+  if (request === undefined || problems.length > 0) return { problems }
+  const step: CaseStep = request
+  if (compare !== undefined) step.compare = compare as Partial<CompareRules>
   return { step, problems }
 }
 
