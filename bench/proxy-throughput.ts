@@ -16,7 +16,7 @@
  * Then the goals table. Prints figures; asserts nothing.
  *
  *   npm run bench [-- --quick] [--trials throughput,protect,latency,memory] [--seconds 8] [--rounds 3]
- *     [--paced-seconds 5] [--paced-rounds 3] [--connections 50] [--protect-ms 10] [--autocannon] [--no-pin]
+ *     [--paced-seconds 5] [--paced-rounds 3] [--connections 50] [--protect-ratio 1.1] [--protect-ms 0] [--autocannon] [--no-pin]
  */
 import { parseArgs } from 'node:util'
 import { closedLoad, hasWrk } from './load/closed-load.js'
@@ -39,7 +39,8 @@ const { values } = parseArgs({
     'paced-seconds': { type: 'string' },
     'paced-rounds': { type: 'string' },
     connections: { type: 'string', default: '50' },
-    'protect-ms': { type: 'string', default: '10' },
+    'protect-ms': { type: 'string', default: '0' },
+    'protect-ratio': { type: 'string', default: '1.1' },
     autocannon: { type: 'boolean', default: false },
     'no-pin': { type: 'boolean', default: false }
   }
@@ -114,13 +115,14 @@ try {
   const halfRate = Math.round(maxRate / 2)
   figures.halfRate = halfRate
   const paced = { path: PATH, rate: halfRate, seconds: pacedSeconds, rounds: pacedRounds, connections, waitMs: SLOW_SHADOW_MS + 5_000 }
-  const protect = { PROTECT_LOOP_MS: values['protect-ms'] }
+  const protect = { PROTECT_LOOP_MS: values['protect-ms'], PROTECT_P95_RATIO: values['protect-ratio'] }
+  const protectLabel = `protect.p95Ratio ${values['protect-ratio']}${values['protect-ms'] === '0' ? '' : `, eventLoopDelayMs ${values['protect-ms']}`}`
 
   if (trials.has('protect')) {
     const slow = await upstreamProcess({ DELAY_MS: String(SLOW_SHADOW_MS) })
     const setups = [
       pacedSetup('gateway, no shadow', gateway),
-      pacedSetup('gateway, shadow 100% to a 10 s slow target', await proxy('gateway', { ...upstreams, ...protect, NEW_UPSTREAM: slow.url, SHADOW_SAMPLE: '100' }), true)
+      pacedSetup(`gateway, shadow 100% to a 10 s slow target (${protectLabel})`, await proxy('gateway', { ...upstreams, ...protect, NEW_UPSTREAM: slow.url, SHADOW_SAMPLE: '100' }), true)
     ]
     const plain = await nginxProxy(legacy)
     const mirror = await nginxProxy(legacy, slow)
@@ -136,7 +138,7 @@ try {
   if (trials.has('latency')) {
     const setups = [
       pacedSetup('gateway, shadow off', gateway),
-      pacedSetup(`gateway, shadow 100% asked (protect.eventLoopDelayMs ${values['protect-ms']})`, await proxy('gateway', { ...upstreams, ...protect, SHADOW_SAMPLE: '100' }), true)
+      pacedSetup(`gateway, shadow 100% asked (${protectLabel})`, await proxy('gateway', { ...upstreams, ...protect, SHADOW_SAMPLE: '100' }), true)
     ]
     await runPaced(setups, paced)
     console.log(`users' latency, shadow asked vs off: ${halfRate} req/s evenly paced (half the shadow-off maximum), ${pacedRounds} interleaved runs of ${pacedSeconds} s\n`)

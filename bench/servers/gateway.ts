@@ -1,7 +1,7 @@
 /**
  * The gateway over the benchmark upstream: a legacy-only route whose flag, canary and shadow are
  * evaluated, metrics on. SHADOW_SAMPLE mirrors that share to NEW_UPSTREAM; PROTECT_LOOP_MS sets
- * shadow.protect.eventLoopDelayMs; REDIS_URL records diffs in Redis under DIFF_PREFIX instead of
+ * shadow.protect.eventLoopDelayMs and PROTECT_P95_RATIO shadow.protect.p95Ratio; REDIS_URL records diffs in Redis under DIFF_PREFIX instead of
  * in memory.
  */
 import { redisTargetFromEnv } from '@strangler-gateway/flask-session'
@@ -11,13 +11,14 @@ import { parseRoutesConfig } from '../../gateway/core/config/load-config.js'
 const upstream = process.env.UPSTREAM as string
 const shadow = Number(process.env.SHADOW_SAMPLE ?? 0)
 const protectMs = Number(process.env.PROTECT_LOOP_MS ?? 0)
+const protectRatio = Number(process.env.PROTECT_P95_RATIO ?? 0)
 const config = parseRoutesConfig(`
 upstreams:
   legacy: { url: "${upstream}" }
   new: { url: "${process.env.NEW_UPSTREAM ?? upstream}" }
 features:
   chat: { enabled: true, canary: 0, shadow: { sample: ${shadow} } }
-shadow: { maxConcurrent: 64, maxQueue: 256, protect: { eventLoopDelayMs: ${protectMs} } }
+shadow: { maxConcurrent: 64, maxQueue: 256, protect: { eventLoopDelayMs: ${protectMs}, p95Ratio: ${protectRatio} } }
 diffStore: { keyPrefix: "${process.env.DIFF_PREFIX ?? 'strangler-bench:'}" }
 routes:
   - { path: /api/chat, methods: [POST], feature: chat }

@@ -144,10 +144,24 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   }
   await app.register(healthPlugin, { holder })
   await app.register(snapshotRoutes, { holder, stateful })
+  if (shadow.pressure.watchesLatency) {
+    // shadow.protect.p95Ratio: every proxied request's time is what the latency guard watches.
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.proxy !== null) shadow.pressure.observe(reply.elapsedTime)
+      done()
+    })
+  }
   await app.register(proxyPlugin, { holder, shadow, pinSecret: env.GATEWAY_PIN_SECRET })
   answerExpectContinue(app, () => holder.current().config.limits.bodyBytes)
   await app.register(metricsPlugin, {
-    shadowState: () => ({ bufferedBytes: shadow.bytes.used, eventLoopDelayP99Ms: shadow.pressure.p99Ms, shedding: shadow.pressure.high })
+    shadowState: () => ({
+      bufferedBytes: shadow.bytes.used,
+      eventLoopDelayP99Ms: shadow.pressure.p99Ms,
+      shedding: shadow.pressure.high,
+      admitted: shadow.pressure.admitted,
+      p95Ms: shadow.pressure.p95Ms,
+      baselineP95Ms: shadow.pressure.baselineP95Ms
+    })
   })
   return app
 }

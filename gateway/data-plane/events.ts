@@ -16,7 +16,8 @@ import type { StatefulDropReason } from './shadow/stateful-shadow.js'
 
 /**
  * `shutdown`: queued or running when the process began to stop (runtime/server.ts), abandoned at once.
- * `pressure`: the gateway's event-loop delay was over `shadow.protect.eventLoopDelayMs`.
+ * `pressure`: the gateway's event-loop delay was over `shadow.protect.eventLoopDelayMs`, or the
+ * latency guard (`shadow.protect.p95Ratio`) did not admit it.
  * `memory`: its bytes (request body, legacy's captured answer) would have gone over `shadow.maxBufferedBytes`.
  * `client_aborted`: the client went away (or its body broke a limit) before the shadow could start.
  */

@@ -276,9 +276,16 @@ export const routesSchema = {
           additionalProperties: false,
           default: {},
           properties: {
-            /** p99 event-loop delay (ms) over the last window above which shadows are shed; 0: off. */
+            /** p99 event-loop delay (ms, the monitor's resolution taken off) over the last window above which shadows are shed; 0: off. */
             eventLoopDelayMs: { type: 'integer', minimum: 0, default: 0 },
-            /** Length of the window the p99 is taken over. */
+            /**
+             * The users' p95 may be at most this multiple of their shadow-free p95; the share of
+             * shadows admitted falls and rises to keep it (latency-guard.ts); 0: off.
+             */
+            p95Ratio: { anyOf: [{ const: 0 }, { type: 'number', minimum: 1 }], default: 0 },
+            /** How often the shadow-free p95 is measured (two windows with no shadow admitted). */
+            baselineEveryMs: { type: 'integer', minimum: 1_000, default: 60_000 },
+            /** Length of the window the p99 and the p95 are taken over. */
             windowMs: { type: 'integer', minimum: 100, default: 1_000 }
           }
         }

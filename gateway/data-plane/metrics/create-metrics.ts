@@ -52,7 +52,7 @@ export interface MetricsOptions {
   /** Reads the distinct-session count at scrape time. */
   activeSessions?: () => number
   /** Reads the shadow runner's byte budget and pressure at scrape time. */
-  shadowState?: () => { bufferedBytes: number, eventLoopDelayP99Ms: number, shedding: boolean }
+  shadowState?: () => { bufferedBytes: number, eventLoopDelayP99Ms: number, shedding: boolean, admitted: number, p95Ms: number, baselineP95Ms: number }
 }
 
 export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
@@ -68,6 +68,9 @@ export function createMetrics (options: MetricsOptions = {}): GatewayMetrics {
     gauge('app_shadow_buffered_bytes', 'Bytes shadows hold now (mirrored request bodies, captured legacy answers), against shadow.maxBufferedBytes.', () => readShadow().bufferedBytes)
     gauge('app_shadow_event_loop_delay_p99_seconds', 'The gateway\'s p99 event-loop delay over the last shadow.protect window (0 when protect is off).', () => readShadow().eventLoopDelayP99Ms / 1000)
     gauge('app_shadow_shedding', '1 while new shadows are shed for the gateway\'s own pressure (shadow.protect), else 0.', () => readShadow().shedding ? 1 : 0)
+    gauge('app_shadow_admitted_ratio', 'The share of sampled shadows admitted now under shadow.protect (1 when nothing is shed).', () => readShadow().admitted)
+    gauge('app_shadow_protect_p95_seconds', 'The users\' p95 over the last window shadow.protect.p95Ratio judged (0 when off).', () => readShadow().p95Ms / 1000)
+    gauge('app_shadow_protect_baseline_p95_seconds', 'The users\' p95 in the last shadow-free window, the baseline of shadow.protect.p95Ratio (0 when off).', () => readShadow().baselineP95Ms / 1000)
   }
 
   return {

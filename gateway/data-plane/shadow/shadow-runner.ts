@@ -12,8 +12,9 @@
  * dropped the same way. A shadow whose outcome was already decided keeps it.
  *
  * Shadows never cost the users: while the gateway's own event-loop delay is over
- * `shadow.protect.eventLoopDelayMs`, new shadows are shed (`pressure`), and so are those waiting
- * in the queue when the pressure rises (their captured answers let go); a shadow whose bytes
+ * `shadow.protect.eventLoopDelayMs`, or beyond the share the latency guard admits
+ * (`shadow.protect.p95Ratio`, latency-guard.ts), new shadows are shed (`pressure`), and so are
+ * those waiting in the queue when a window goes over budget (their captured answers let go); a shadow whose bytes
  * (mirrored request body, legacy's captured answer) would take the shadows' total over
  * `shadow.maxBufferedBytes` is dropped (`memory`) and its copy let go.
  *
@@ -95,7 +96,7 @@ export interface ShadowRunner {
   /** The bytes shadows hold now, against `shadow.maxBufferedBytes`. */
   bytes: Pick<ByteBudget, 'used' | 'max'>
   /** The gateway's own pressure (`shadow.protect`). */
-  pressure: Pick<ShadowPressure, 'high' | 'p99Ms' | 'limitMs' | 'sample'>
+  pressure: Pick<ShadowPressure, 'high' | 'p99Ms' | 'limitMs' | 'admitted' | 'p95Ms' | 'baselineP95Ms' | 'observe' | 'watchesLatency' | 'sample'>
   /** The proxy sampled this request for a shadow: from now it must end in start, startStateful or drop. */
   sampled: (target: { feature: string }) => void
   /** Sampled, compared, dropped, errored and pending, per feature. */
@@ -239,8 +240,8 @@ export function createShadowRunner (options: ShadowRunnerOptions): ShadowRunner 
     }))
   }
 
-  /** Why a new shadow cannot start now, before it takes anything: shutdown, pressure. */
-  const refusal = (): DropReason | null => shutDown ? 'shutdown' : pressure.high ? 'pressure' : null
+  /** Why a new shadow cannot start now, before it takes anything: shutdown, pressure (loop delay, or the users' latency). */
+  const refusal = (): DropReason | null => shutDown ? 'shutdown' : pressure.admit() ? null : 'pressure'
 
   function start (target: ShadowTarget, request: ForwardRequest): ShadowRun | null {
     const snapshot = target.stateful

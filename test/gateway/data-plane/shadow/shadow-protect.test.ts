@@ -163,3 +163,85 @@ t.test('when the pressure rises, the shadows waiting in the queue are shed at on
   t.same(runner.counts().chat, { sampled: 3, compared: 1, dropped: 2, errored: 0, pending: 0 }, 'the counts add up')
   t.equal(runner.bytes.used, 0)
 })
+
+t.test('the event-loop reading is the delay, not the monitor\'s own 10 ms resolution', async (t) => {
+  const legacy = await startServer((_req, res) => { res.end('{}') })
+  t.teardown(legacy.close)
+  const { app } = await startGateway({
+    legacy: legacy.url,
+    new: legacy.url,
+    features: { chat: { shadow: { sample: 100 } } },
+    routes: [{ path: '/api/*', feature: 'chat' }],
+    shadow: { protect: { eventLoopDelayMs: 5, windowMs: 600_000 } }
+  })
+  t.teardown(() => app.close())
+  const pressure = app.gateway.shadow.pressure
+  // An idle loop ticks every 10 ms: read with the resolution in, it would be over 5 ms in every window.
+  for (let i = 0; i < 50 && (i < 2 || pressure.high || pressure.p99Ms >= 5); i++) {
+    await sleep(100)
+    pressure.sample()
+  }
+  t.ok(pressure.p99Ms < 5, `a calm window reads under 5 ms (${pressure.p99Ms.toFixed(2)} ms)`)
+  t.equal(pressure.high, false)
+})
+
+t.test('under the latency guard, users slower than their shadow-free p95 shed shadows; coverage falls and shows', async (t) => {
+  let delayMs = 0
+  const legacy = await startServer((_req, res) => { setTimeout(() => res.end('{}'), delayMs) })
+  t.teardown(legacy.close)
+  const candidate = await startServer((_req, res) => { res.end('{}') })
+  t.teardown(candidate.close)
+  const { app, url } = await startGateway({
+    legacy: legacy.url,
+    new: candidate.url,
+    features: { chat: { shadow: { sample: 100 } } },
+    routes: [{ path: '/api/*', feature: 'chat' }],
+    // Windows only the test closes.
+    shadow: { protect: { p95Ratio: 1.5, windowMs: 600_000 } }
+  })
+  t.teardown(() => app.close())
+  const runner = app.gateway.shadow
+  const drops: DropReason[] = []
+  subscribe(app, 'shadow-dropped', ({ reason }) => drops.push(reason))
+  const users = async (n: number): Promise<void> => {
+    const statuses = await Promise.all(Array.from({ length: n }, async () => {
+      const response = await request(`${url}/api/x`)
+      await response.body.dump()
+      return response.statusCode
+    }))
+    t.ok(statuses.every((s) => s === 200), `${n} users served`)
+  }
+  // 60 at a time, in batches of 10: enough requests to judge a window.
+  const window = async (): Promise<void> => {
+    for (let i = 0; i < 6; i++) await users(10)
+    runner.pressure.sample()
+  }
+
+  await window()
+  t.equal(drops.length, 0, 'before anything was judged, every shadow ran')
+  t.equal(runner.pressure.admitted, 0, 'the first judged window starts a baseline: no shadow')
+  await window()
+  await window()
+  t.ok(runner.pressure.baselineP95Ms > 0, `two windows without a shadow: the baseline (${runner.pressure.baselineP95Ms.toFixed(2)} ms)`)
+  t.ok(Math.abs(runner.pressure.admitted - 0.05) < 1e-9, 'admission starts from one step')
+  t.same(new Set(drops), new Set(['pressure']), 'the baseline windows\' shadows were shed with reason pressure')
+
+  // Legacy slows down: the users' p95 goes far over 1.5 x the baseline.
+  delayMs = 300
+  const shedBefore = drops.length
+  await window()
+  t.ok(runner.pressure.p95Ms >= 300, `the window's p95 (${runner.pressure.p95Ms.toFixed(0)} ms)`)
+  t.ok(Math.abs(runner.pressure.admitted - 0.025) < 1e-9, 'over budget: the share halves')
+  t.ok(drops.length - shedBefore >= 55, 'at 5 %, most shadows were shed')
+
+  await runner.idle()
+  const counts = runner.counts().chat
+  t.equal(counts.sampled, 240)
+  t.equal(counts.sampled, counts.compared + counts.dropped + counts.errored, 'every sampled shadow ended once')
+  t.equal(counts.dropped, drops.length)
+  const metrics = await (await request(`${url}/metrics`)).body.text()
+  t.match(metrics, /app_shadow_admitted_ratio 0\.025/)
+  t.match(metrics, /app_shadow_protect_baseline_p95_seconds 0\.\d+/)
+  const coverage = Number(/app_shadow_coverage_ratio\{feature="chat"\} (\S+)/.exec(metrics)?.[1])
+  t.ok(coverage > 0 && coverage < 0.5, `coverage falls and shows (${coverage})`)
+})
