@@ -269,7 +269,7 @@ export const routesSchema = {
          * Bytes held for shadows: mirrored request bodies and the captured copies of legacy's
          * answers, while a shadow holds them. A shadow that would go over is dropped (`memory`).
          */
-        maxBufferedBytes: { type: 'integer', minimum: 0, default: 32 * 1024 * 1024 },
+        maxBufferedBytes: { type: 'integer', minimum: 0, default: 16 * 1024 * 1024 },
         /** The gateway's own pressure, above which new shadows are shed (`pressure`). */
         protect: {
           type: 'object',
