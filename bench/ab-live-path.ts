@@ -47,7 +47,7 @@ try {
   upstream.stop()
 }
 console.log(`${layout.describe}; ${wrk ? 'wrk' : 'autocannon'}, ${values.connections} connections, ${values.rounds} interleaved rounds of ${values.seconds} s\n`)
-console.log('| side | req/s (median) | runs | CPU µs / req (median) |\n|---|---:|---|---:|')
-for (const s of sides) console.log(`| ${s.name} | ${Math.round(median(s.rps))} | ${s.rps.map(Math.round).join(' / ')} | ${median(s.us).toFixed(1)} |`)
+console.log('| side | req/s (median) | runs | CPU µs / req (median) | runs |\n|---|---:|---|---:|---|')
+for (const s of sides) console.log(`| ${s.name} | ${Math.round(median(s.rps))} | ${s.rps.map(Math.round).join(' / ')} | ${median(s.us).toFixed(1)} | ${s.us.map((u) => u.toFixed(1)).join(' / ')} |`)
 const [a, b] = sides
 console.log(`\nB / A: req/s ${(median(b.rps) / median(a.rps)).toFixed(3)}, CPU per request ${(median(b.us) / median(a.us)).toFixed(3)}`)

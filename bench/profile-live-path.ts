@@ -1,21 +1,26 @@
 /**
  * Profiles the gateway's live path: the gateway (legacy-only route) under `node --cpu-prof`,
- * pinned alone on core 0, at an evenly paced rate; then prints the profile's top self time by
- * function and by file, and the total under each of the named frames (inclusive time).
+ * pinned alone on core 0, at an evenly paced rate, or with `--closed` at its maximum rate
+ * (wrk or autocannon, 50 connections, as the throughput trial loads it); then prints the
+ * profile's top self time by function and by file, and the total under each of the named frames
+ * (inclusive time). `--server bare-proxy` profiles the reference proxy the same way, to compare.
  *
- *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--rate 2000] [--seconds 10] [--top 30] [--keep]
+ *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--server gateway] [--rate 2000 | --closed] [--seconds 10] [--top 30] [--keep]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { closedLoad, hasWrk } from './load/closed-load.js'
 import { pacedLoad } from './load/paced-load.js'
 import { pinLayout } from './servers/pinning.js'
 import { startServerProcess } from './servers/start.js'
 
 const { values } = parseArgs({
   options: {
+    server: { type: 'string', default: 'gateway' },
     rate: { type: 'string', default: '2000' },
+    closed: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
     keep: { type: 'boolean', default: false }
@@ -27,18 +32,29 @@ interface Profile { nodes: ProfileNode[], startTime: number, samples: number[], 
 const layout = pinLayout(true)
 const dir = mkdtempSync(path.join(tmpdir(), 'sg-profile-'))
 const upstream = await startServerProcess('upstream')
-const gateway = await startServerProcess('gateway', { env: { UPSTREAM: upstream.url }, cpus: layout.proxyCpus, nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof'] })
+const gateway = await startServerProcess(values.server, { env: { UPSTREAM: upstream.url }, cpus: layout.proxyCpus, nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof'] })
 // The profiler's clock and hrtime are both the monotonic clock: the measured run's window.
 const window = { from: 0, to: 0 }
 let responses = 0
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
 try {
-  await pacedLoad(`${gateway.url}/api/scenarios`, Number(values.rate), 2, 50) // warm-up
-  window.from = nowUs()
-  const r = await pacedLoad(`${gateway.url}/api/scenarios`, Number(values.rate), Number(values.seconds), 50)
-  window.to = nowUs()
-  responses = r.latencies.length
-  console.log(`${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors`)
+  const url = `${gateway.url}/api/scenarios`
+  if (values.closed) {
+    const wrk = hasWrk()
+    await closedLoad(url, 2, 50, wrk) // warm-up
+    window.from = nowUs()
+    const r = await closedLoad(url, Number(values.seconds), 50, wrk)
+    window.to = nowUs()
+    responses = r.requests
+    console.log(`${values.server}; ${layout.describe}\n${r.requests} responses, closed loop (${wrk ? 'wrk' : 'autocannon'}, 50 connections): ${Math.round(r.rps)} req/s, ${r.errors} errors`)
+  } else {
+    await pacedLoad(url, Number(values.rate), 2, 50) // warm-up
+    window.from = nowUs()
+    const r = await pacedLoad(url, Number(values.rate), Number(values.seconds), 50)
+    window.to = nowUs()
+    responses = r.latencies.length
+    console.log(`${values.server}; ${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors`)
+  }
 } finally {
   await new Promise((resolve) => { gateway.proc.once('exit', resolve); gateway.stop() })
   upstream.stop()

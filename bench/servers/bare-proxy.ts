@@ -20,3 +20,5 @@ server.keepAliveTimeout = 65_000
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`)
 })
+// The profiler (--cpu-prof) writes its file on a normal exit only.
+process.once('SIGTERM', () => process.exit(0))
