@@ -5,7 +5,11 @@
  * profile's top self time by function and by file, and the total under each of the named frames
  * (inclusive time). `--server bare-proxy` profiles the reference proxy the same way, to compare.
  *
- *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--server gateway] [--rate 2000 | --closed] [--seconds 10] [--top 30] [--keep]
+ * `--traced off|10|100` profiles bench/servers/traced-gateway.ts instead: tracing off (OTEL_*
+ * unset), or on at a 10 % (parentbased_traceidratio) or 100 % sample, exporting to the local
+ * collector stand-in (bench/servers/otlp-sink.ts).
+ *
+ *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--server gateway] [--rate 2000 | --closed] [--seconds 10] [--top 30] [--keep] [--traced off|10|100]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +27,8 @@ const { values } = parseArgs({
     closed: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
-    keep: { type: 'boolean', default: false }
+    keep: { type: 'boolean', default: false },
+    traced: { type: 'string' }
   }
 })
 interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
@@ -32,13 +37,26 @@ interface Profile { nodes: ProfileNode[], startTime: number, samples: number[], 
 const layout = pinLayout(true)
 const dir = mkdtempSync(path.join(tmpdir(), 'sg-profile-'))
 const upstream = await startServerProcess('upstream')
-const gateway = await startServerProcess(values.server, { env: { UPSTREAM: upstream.url }, cpus: layout.proxyCpus, nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof'] })
+const traced = values.traced
+if (traced !== undefined && !['off', '10', '100'].includes(traced)) throw new Error('--traced takes off, 10 or 100')
+const sink = traced === undefined || traced === 'off' ? null : await startServerProcess('otlp-sink')
+const tracingEnv: Record<string, string> = sink === null
+  ? {}
+  : traced === '10'
+    ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }
+    : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
+const gateway = await startServerProcess(traced === undefined ? values.server : 'traced-gateway', {
+  env: { UPSTREAM: upstream.url, ...tracingEnv },
+  cpus: layout.proxyCpus,
+  nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof']
+})
 // The profiler's clock and hrtime are both the monotonic clock: the measured run's window.
 const window = { from: 0, to: 0 }
 let responses = 0
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
 try {
   const url = `${gateway.url}/api/scenarios`
+  const name = traced === undefined ? values.server : `traced gateway, tracing ${traced === 'off' ? 'off' : `on at ${traced} %`}`
   if (values.closed) {
     const wrk = hasWrk()
     await closedLoad(url, 2, 50, wrk) // warm-up
@@ -46,18 +64,19 @@ try {
     const r = await closedLoad(url, Number(values.seconds), 50, wrk)
     window.to = nowUs()
     responses = r.requests
-    console.log(`${values.server}; ${layout.describe}\n${r.requests} responses, closed loop (${wrk ? 'wrk' : 'autocannon'}, 50 connections): ${Math.round(r.rps)} req/s, ${r.errors} errors`)
+    console.log(`${name}; ${layout.describe}\n${r.requests} responses, closed loop (${wrk ? 'wrk' : 'autocannon'}, 50 connections): ${Math.round(r.rps)} req/s, ${r.errors} errors`)
   } else {
     await pacedLoad(url, Number(values.rate), 2, 50) // warm-up
     window.from = nowUs()
     const r = await pacedLoad(url, Number(values.rate), Number(values.seconds), 50)
     window.to = nowUs()
     responses = r.latencies.length
-    console.log(`${values.server}; ${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors`)
+    console.log(`${name}; ${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors`)
   }
 } finally {
   await new Promise((resolve) => { gateway.proc.once('exit', resolve); gateway.stop() })
   upstream.stop()
+  sink?.stop()
 }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
 if (file === undefined) throw new Error('no profile written')

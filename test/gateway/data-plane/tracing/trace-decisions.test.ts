@@ -136,3 +136,40 @@ t.test('a shadow dropped before it ran has no span of its own: the drop is on th
   const server = all.find((s) => s.kind === SPAN_KIND.SERVER)
   t.match(server?.attributes, { 'strangler.shadow.sampled': true, 'strangler.shadow.outcome': 'dropped', 'strangler.shadow.drop_reason': 'body_too_large' })
 })
+
+t.test('an unsampled request: no span, and every upstream call (a fallback: new, then legacy) carries the same unsampled traceparent', async (t) => {
+  const receiver = await startOtlpReceiver(t)
+  const seen: Array<{ side: string, traceparent: string | undefined }> = []
+  const legacy = await startServer((req, res) => {
+    seen.push({ side: 'legacy', traceparent: req.headers.traceparent as string | undefined })
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+  })
+  const candidate = await startServer((req, res) => {
+    seen.push({ side: 'new', traceparent: req.headers.traceparent as string | undefined })
+    res.writeHead(503).end()
+  })
+  const tracing = createTracing({ env: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, url: receiver.endpoint, log: pino({ level: 'silent' }) })
+  const { app, url } = await startGateway({
+    legacy: legacy.url,
+    new: candidate.url,
+    features: { chat: { enabled: true, canary: 100 } },
+    routes: [{ path: '/api/chat', feature: 'chat' }]
+  }, { tracing })
+  t.teardown(async () => {
+    await app.close()
+    await legacy.close()
+    await candidate.close()
+    await tracing.shutdown()
+    await receiver.close()
+  })
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+  const response = await request(`${url}/api/chat`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-00`, tracestate: 'vendor=1' } })
+  t.equal(response.headers['x-served-by'], 'legacy-fallback')
+  await response.body.text()
+  await tracing.flush()
+  t.same(receiver.spans, [], 'nothing recorded')
+  t.same(seen.map((s) => s.side), ['new', 'legacy'])
+  t.match(seen[0].traceparent, new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`), 'the client\'s trace, not sampled')
+  t.not(seen[0].traceparent?.split('-')[2], '00f067aa0ba902b7', "the gateway's span as parent, not the client's")
+  t.equal(seen[1].traceparent, seen[0].traceparent, 'the same on the fallback call')
+})
