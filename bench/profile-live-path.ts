@@ -2,8 +2,10 @@
  * Profiles the gateway's live path: the gateway (legacy-only route) under `node --cpu-prof`,
  * pinned alone on core 0, at an evenly paced rate; then prints the profile's top self time by
  * function and by file, and the total under each of the named frames (inclusive time).
+ * `--shadow 100` profiles the gateway mirroring that share of the requests to a second upstream
+ * (shadow + diff + memory record) instead.
  *
- *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--rate 2000] [--seconds 10] [--top 30] [--keep]
+ *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--rate 2000] [--seconds 10] [--top 30] [--shadow 0] [--keep]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
+    shadow: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false }
   }
 })
@@ -27,7 +30,10 @@ interface Profile { nodes: ProfileNode[], startTime: number, samples: number[], 
 const layout = pinLayout(true)
 const dir = mkdtempSync(path.join(tmpdir(), 'sg-profile-'))
 const upstream = await startServerProcess('upstream')
-const gateway = await startServerProcess('gateway', { env: { UPSTREAM: upstream.url }, cpus: layout.proxyCpus, nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof'] })
+const shadow = Number(values.shadow)
+const candidate = shadow > 0 ? await startServerProcess('upstream') : null
+const env: Record<string, string> = candidate === null ? { UPSTREAM: upstream.url } : { UPSTREAM: upstream.url, NEW_UPSTREAM: candidate.url, SHADOW_SAMPLE: String(shadow) }
+const gateway = await startServerProcess('gateway', { env, cpus: layout.proxyCpus, nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof'] })
 // The profiler's clock and hrtime are both the monotonic clock: the measured run's window.
 const window = { from: 0, to: 0 }
 let responses = 0
@@ -38,10 +44,11 @@ try {
   const r = await pacedLoad(`${gateway.url}/api/scenarios`, Number(values.rate), Number(values.seconds), 50)
   window.to = nowUs()
   responses = r.latencies.length
-  console.log(`${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors`)
+  console.log(`${layout.describe}\n${r.latencies.length} responses at ${values.rate} req/s, ${r.errors} errors${shadow > 0 ? `, shadow ${shadow}%` : ''}`)
 } finally {
   await new Promise((resolve) => { gateway.proc.once('exit', resolve); gateway.stop() })
   upstream.stop()
+  candidate?.stop()
 }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
 if (file === undefined) throw new Error('no profile written')
