@@ -7,9 +7,10 @@
  *
  * `--traced off|10|100` profiles bench/servers/traced-gateway.ts instead: tracing off (OTEL_*
  * unset), or on at a 10 % (parentbased_traceidratio) or 100 % sample, exporting to the local
- * collector stand-in (bench/servers/otlp-sink.ts).
+ * collector stand-in (bench/servers/otlp-sink.ts). `--shadow 100` has the gateway mirror that share
+ * of the requests to a second upstream (shadow + diff + memory record).
  *
- *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--server gateway] [--rate 2000 | --closed] [--seconds 10] [--top 30] [--keep] [--traced off|10|100]
+ *   node --conditions=strangler-gateway-source --import tsx bench/profile-live-path.ts [--server gateway] [--rate 2000 | --closed] [--seconds 10] [--top 30] [--keep] [--traced off|10|100] [--shadow 0]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,7 +29,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     top: { type: 'string', default: '30' },
     keep: { type: 'boolean', default: false },
-    traced: { type: 'string' }
+    traced: { type: 'string' },
+    shadow: { type: 'string', default: '0' }
   }
 })
 interface ProfileNode { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
@@ -45,8 +47,11 @@ const tracingEnv: Record<string, string> = sink === null
   : traced === '10'
     ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }
     : { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER: 'parentbased_always_on' }
+const shadow = Number(values.shadow)
+const candidate = shadow > 0 ? await startServerProcess('upstream') : null
+const shadowEnv: Record<string, string> = candidate === null ? {} : { NEW_UPSTREAM: candidate.url, SHADOW_SAMPLE: String(shadow) }
 const gateway = await startServerProcess(traced === undefined ? values.server : 'traced-gateway', {
-  env: { UPSTREAM: upstream.url, ...tracingEnv },
+  env: { UPSTREAM: upstream.url, ...tracingEnv, ...shadowEnv },
   cpus: layout.proxyCpus,
   nodeArgs: [`--cpu-prof-dir=${dir}`, '--cpu-prof']
 })
@@ -56,7 +61,7 @@ let responses = 0
 const nowUs = (): number => Number(process.hrtime.bigint() / 1000n)
 try {
   const url = `${gateway.url}/api/scenarios`
-  const name = traced === undefined ? values.server : `traced gateway, tracing ${traced === 'off' ? 'off' : `on at ${traced} %`}`
+  const name = (traced === undefined ? values.server : `traced gateway, tracing ${traced === 'off' ? 'off' : `on at ${traced} %`}`) + (shadow > 0 ? `, shadow ${shadow} %` : '')
   if (values.closed) {
     const wrk = hasWrk()
     await closedLoad(url, 2, 50, wrk) // warm-up
@@ -77,6 +82,7 @@ try {
   await new Promise((resolve) => { gateway.proc.once('exit', resolve); gateway.stop() })
   upstream.stop()
   sink?.stop()
+  candidate?.stop()
 }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))
 if (file === undefined) throw new Error('no profile written')
